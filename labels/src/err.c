@@ -1,0 +1,24 @@
+/* labels: descriptions of the error codes in <lb/err.h>. */
+#include "lb/err.h"
+
+const char *lb_strerror(int err)
+{
+	switch (err) {
+	case LB_OK:
+		return "no error";
+	case LB_ERR_NOMEM:
+		return "out of memory";
+	case LB_ERR_ARG:
+		return "invalid argument";
+	case LB_ERR_IO:
+		return "input/output error";
+	case LB_ERR_TIMEOUT:
+		return "timed out";
+	case LB_ERR_BUG:
+		return "internal error (a bug)";
+	case LB_ERR_RANGE:
+		return "field does not fit on the label";
+	default:
+		return "unknown error";
+	}
+}

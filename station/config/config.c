@@ -1,0 +1,309 @@
+/* station/config: the INI configuration (inih) into struct st_config.
+ *
+ * inih does the lexing; this file knows the keys.  Unknown sections and keys
+ * are errors, not silently ignored: a typo in a pattern key would otherwise
+ * leave the station on a default nobody chose.  The line number comes from
+ * a line-counting reader around the text, so every message reads
+ * "file:line: what".
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <ini.h>
+
+#include "st/config.h"
+#include "st/err.h"
+
+struct parse_state {
+	struct st_config *cfg;
+	const char *text;    /* remaining input */
+	unsigned line;       /* line being parsed */
+	unsigned err_line;   /* first error's line, 0 = none */
+	char msg[256];
+};
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void bind_patterns(struct st_config *cfg)
+{
+	cfg->patterns.order = cfg->pat_order;
+	cfg->patterns.rma = cfg->pat_rma;
+	cfg->patterns.serial = cfg->pat_serial;
+	cfg->patterns.bin = cfg->pat_bin;
+	cfg->patterns.badge = cfg->pat_badge;
+	cfg->patterns.command_prefix = cfg->command_prefix;
+	cfg->patterns.gs_substitute = cfg->gs_substitute;
+}
+
+void st_config_defaults(struct st_config *cfg)
+{
+	const struct st_bc_patterns *p = st_bc_patterns_default();
+
+	memset(cfg, 0, sizeof(*cfg));
+	copy_str(cfg->station_code, sizeof(cfg->station_code), "STATION-1");
+	copy_str(cfg->station_name, sizeof(cfg->station_name), "QC station");
+	copy_str(cfg->data_dir, sizeof(cfg->data_dir), "/var/lib/qcstation");
+	cfg->scan_max = ST_BC_INPUT_MAX;
+	cfg->busy_timeout_ms = 5000;
+	cfg->log_level = LOG_INFO;
+	copy_str(cfg->pat_order, sizeof(cfg->pat_order), p->order);
+	copy_str(cfg->pat_rma, sizeof(cfg->pat_rma), p->rma);
+	copy_str(cfg->pat_serial, sizeof(cfg->pat_serial), p->serial);
+	copy_str(cfg->pat_bin, sizeof(cfg->pat_bin), p->bin);
+	copy_str(cfg->pat_badge, sizeof(cfg->pat_badge), p->badge);
+	copy_str(cfg->command_prefix, sizeof(cfg->command_prefix), p->command_prefix);
+	bind_patterns(cfg);
+}
+
+static int fail(struct parse_state *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Keep the first error (with its line); returning 0 tells inih it failed. */
+static int fail(struct parse_state *ps, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ps->err_line) {
+		ps->err_line = ps->line;
+		va_start(ap, fmt);
+		vsnprintf(ps->msg, sizeof(ps->msg), fmt, ap);
+		va_end(ap);
+	}
+	return 0;
+}
+
+static int set_str(struct parse_state *ps, char *dst, size_t cap, const char *key, const char *v)
+{
+	if (strlen(v) >= cap)
+		return fail(ps, "value of '%s' is longer than %zu bytes", key, cap - 1);
+	copy_str(dst, cap, v);
+	return 1;
+}
+
+static int set_int(struct parse_state *ps, int *dst, long lo, long hi, const char *key,
+		   const char *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < lo || n > hi)
+		return fail(ps, "'%s' must be a whole number in range, not '%s'", key, v);
+	*dst = (int)n;
+	return 1;
+}
+
+static int set_pattern(struct parse_state *ps, char *dst, const char *key, const char *v)
+{
+	char err[200];
+
+	if (st_bc_pattern_check(v, err, sizeof(err)) < 0)
+		return fail(ps, "%s: %s", key, err);
+	return set_str(ps, dst, ST_CONFIG_PATTERN_MAX, key, v);
+}
+
+static int on_station(struct parse_state *ps, const char *k, const char *v)
+{
+	struct st_config *c = ps->cfg;
+
+	if (!strcmp(k, "code")) {
+		if (!*v)
+			return fail(ps, "'%s' must not be empty", k);
+		return set_str(ps, c->station_code, sizeof(c->station_code), k, v);
+	}
+	if (!strcmp(k, "name"))
+		return set_str(ps, c->station_name, sizeof(c->station_name), k, v);
+	if (!strcmp(k, "data_dir"))
+		return set_str(ps, c->data_dir, sizeof(c->data_dir), k, v);
+	if (!strcmp(k, "database"))
+		return set_str(ps, c->db_path, sizeof(c->db_path), k, v);
+	return fail(ps, "unknown key '%s' in [%s]", k, "station");
+}
+
+static int on_barcodes(struct parse_state *ps, const char *k, const char *v)
+{
+	struct st_config *c = ps->cfg;
+
+	if (!strcmp(k, "order"))
+		return set_pattern(ps, c->pat_order, k, v);
+	if (!strcmp(k, "rma"))
+		return set_pattern(ps, c->pat_rma, k, v);
+	if (!strcmp(k, "serial"))
+		return set_pattern(ps, c->pat_serial, k, v);
+	if (!strcmp(k, "bin"))
+		return set_pattern(ps, c->pat_bin, k, v);
+	if (!strcmp(k, "badge"))
+		return set_pattern(ps, c->pat_badge, k, v);
+	if (!strcmp(k, "command_prefix")) {
+		if (!*v)
+			return fail(ps, "'%s' must not be empty", k);
+		return set_str(ps, c->command_prefix, sizeof(c->command_prefix), k, v);
+	}
+	if (!strcmp(k, "gs_substitute")) {
+		if (strlen(v) > 1 || (*v && ((unsigned char)*v < 0x21 || (unsigned char)*v > 0x7e)))
+			return fail(ps, "'%s' is one printable ASCII character (or empty), not '%s'", k, v);
+		c->gs_substitute = *v;
+		return 1;
+	}
+	return fail(ps, "unknown key '%s' in [%s]", k, "barcodes");
+}
+
+static int on_level(struct parse_state *ps, const char *v)
+{
+	static const struct {
+		const char *name;
+		int level;
+	} lv[] = { { "error", LOG_ERR }, { "warning", LOG_WARNING }, { "notice", LOG_NOTICE },
+		   { "info", LOG_INFO }, { "debug", LOG_DEBUG } };
+
+	for (size_t i = 0; i < sizeof(lv) / sizeof(lv[0]); i++)
+		if (!strcmp(v, lv[i].name)) {
+			ps->cfg->log_level = lv[i].level;
+			return 1;
+		}
+	return fail(ps, "'level' is error, warning, notice, info or debug, not '%s'", v);
+}
+
+static int handler(void *user, const char *section, const char *k, const char *v)
+{
+	struct parse_state *ps = user;
+	int n;
+
+	if (!strcmp(section, "station"))
+		return on_station(ps, k, v);
+	if (!strcmp(section, "barcodes"))
+		return on_barcodes(ps, k, v);
+	if (!strcmp(section, "scan")) {
+		if (strcmp(k, "max_bytes"))
+			return fail(ps, "unknown key '%s' in [%s]", k, section);
+		if (!set_int(ps, &n, 16, ST_BC_INPUT_MAX, k, v))
+			return 0;
+		ps->cfg->scan_max = (unsigned)n;
+		return 1;
+	}
+	if (!strcmp(section, "store")) {
+		if (strcmp(k, "busy_timeout_ms"))
+			return fail(ps, "unknown key '%s' in [%s]", k, section);
+		return set_int(ps, &ps->cfg->busy_timeout_ms, 0, 600000, k, v);
+	}
+	if (!strcmp(section, "log")) {
+		if (strcmp(k, "level"))
+			return fail(ps, "unknown key '%s' in [%s]", k, section);
+		return on_level(ps, v);
+	}
+	if (!*section)
+		return fail(ps, "key '%s' is outside any [section]", k);
+	return fail(ps, "unknown section [%s]", section);
+}
+
+/* inih reader: hands out one line at a time and counts them. */
+static char *reader(char *buf, int size, void *stream)
+{
+	struct parse_state *ps = stream;
+	const char *nl;
+	size_t n;
+
+	if (!*ps->text)
+		return NULL;
+	nl = strchr(ps->text, '\n');
+	n = nl ? (size_t)(nl - ps->text) + 1 : strlen(ps->text);
+	if (n > (size_t)size - 1)
+		n = (size_t)size - 1;
+	memcpy(buf, ps->text, n);
+	buf[n] = '\0';
+	ps->text += n;
+	ps->line++;
+	return buf;
+}
+
+int st_config_parse(struct st_config *cfg, const char *text, const char *name, char *err,
+		    size_t errlen)
+{
+	struct parse_state ps = { .cfg = cfg, .text = text };
+	int rc;
+
+	st_config_defaults(cfg);
+	copy_str(cfg->source, sizeof(cfg->source), name);
+	if (strlen(text) > 1 << 20) {
+		snprintf(err, errlen, "%s: larger than 1 MiB", name);
+		return ST_ERR_CONFIG;
+	}
+	rc = ini_parse_stream(reader, &ps, handler, &ps);
+	if (rc != 0 || ps.err_line) {
+		if (ps.err_line && (rc <= 0 || (unsigned)rc >= ps.err_line))
+			snprintf(err, errlen, "%s:%u: %s", name, ps.err_line, ps.msg);
+		else if (rc > 0)
+			snprintf(err, errlen, "%s:%d: syntax error (expected '[section]' or 'key = value')",
+				 name, rc);
+		else
+			snprintf(err, errlen, "%s: cannot be parsed", name);
+		st_config_defaults(cfg);
+		return ST_ERR_CONFIG;
+	}
+	bind_patterns(cfg);
+	return ST_OK;
+}
+
+int st_config_load(struct st_config *cfg, const char *path, bool required, char *err,
+		   size_t errlen)
+{
+	FILE *f = NULL;
+	char *text = NULL;
+	size_t n;
+	int rc;
+
+	st_config_defaults(cfg);
+	if (!path)
+		return ST_OK;
+	f = fopen(path, "rb");
+	if (!f) {
+		if (errno == ENOENT && !required)
+			return ST_OK;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ST_ERR_IO;
+	}
+	text = malloc((1 << 20) + 2);
+	if (!text) {
+		fclose(f);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return ST_ERR_NOMEM;
+	}
+	n = fread(text, 1, (1 << 20) + 1, f);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = ST_ERR_IO;
+	} else if (n > 1 << 20) {
+		snprintf(err, errlen, "%s: larger than 1 MiB; not a station config", path);
+		rc = ST_ERR_CONFIG;
+	} else if (memchr(text, '\0', n)) {
+		snprintf(err, errlen, "%s: holds a NUL byte; not a text file", path);
+		rc = ST_ERR_CONFIG;
+	} else {
+		text[n] = '\0';
+		rc = st_config_parse(cfg, text, path, err, errlen);
+	}
+	free(text);
+	fclose(f);
+	return rc;
+}
+
+const char *st_config_db_path(const struct st_config *cfg, char *buf, size_t buflen)
+{
+	if (cfg->db_path[0])
+		snprintf(buf, buflen, "%s", cfg->db_path);
+	else
+		snprintf(buf, buflen, "%s/station.db", cfg->data_dir);
+	return buf;
+}

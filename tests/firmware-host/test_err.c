@@ -1,0 +1,62 @@
+/* Every error code of the firmware-host library has a description of its own (STYLE.md
+ * section 3): a code added to enum fh_err without one fails here. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fh/err.h"
+
+static const int codes[] = {
+	FH_OK,
+	FH_ERR_NOMEM,
+	FH_ERR_ARG,
+	FH_ERR_IO,
+	FH_ERR_TIMEOUT,
+	FH_ERR_BUG,
+	FH_ERR_NA,
+	FH_ERR_PROTO,
+	FH_ERR_AGAIN,
+};
+
+static void strerror__every_code_described(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		const char *s = fh_strerror(codes[i]);
+		assert_non_null(s);
+		assert_string_not_equal(s, "unknown error");
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(s, fh_strerror(codes[j]));
+	}
+}
+
+static void strerror__unknown_code(void **state)
+{
+	(void)state;
+	assert_string_equal(fh_strerror(-9999), "unknown error");
+	assert_string_equal(fh_strerror(1), "unknown error");
+}
+
+static void strerror__shared_codes_agree(void **state)
+{
+	(void)state;
+	/* The shared codes have fixed values in all four libraries. */
+	assert_int_equal(FH_ERR_NOMEM, -1);
+	assert_int_equal(FH_ERR_ARG, -2);
+	assert_int_equal(FH_ERR_IO, -3);
+	assert_int_equal(FH_ERR_TIMEOUT, -4);
+	assert_int_equal(FH_ERR_BUG, -5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(strerror__every_code_described),
+		cmocka_unit_test(strerror__unknown_code),
+		cmocka_unit_test(strerror__shared_codes_agree),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,135 @@
+/* The station config: defaults, every key, and errors that name file:line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "st/config.h"
+#include "st/err.h"
+
+static void config_defaults__usable(void **state)
+{
+	struct st_config c;
+	char buf[600];
+	(void)state;
+	st_config_defaults(&c);
+	assert_string_equal(c.station_code, "STATION-1");
+	assert_int_equal(c.scan_max, ST_BC_INPUT_MAX);
+	assert_string_equal(st_config_db_path(&c, buf, sizeof(buf)), "/var/lib/qcstation/station.db");
+	assert_true(st_bc_pattern_match(c.patterns.order, "ORD-1001", 8));
+}
+
+static void config_parse__every_key(void **state)
+{
+	static const char text[] =
+		"; bench 3 by the dock door\n"
+		"[station]\n"
+		"code = BENCH-03\n"
+		"name = Dock bench\n"
+		"data_dir = /srv/qc\n"
+		"database = /srv/qc/b3.db\n"
+		"[scan]\n"
+		"max_bytes = 512\n"
+		"[store]\n"
+		"busy_timeout_ms = 250\n"
+		"[log]\n"
+		"level = debug\n"
+		"[barcodes]\n"
+		"order = SO#{6}\n"
+		"rma = R#{5}\n"
+		"serial = @{2}#{6}\n"
+		"bin = B-#{3}\n"
+		"badge = EMP#{3}\n"
+		"command_prefix = %%\n"
+		"gs_substitute = ~\n";
+	struct st_config c;
+	char err[300] = "", buf[600];
+	(void)state;
+	assert_int_equal(st_config_parse(&c, text, "t.ini", err, sizeof(err)), ST_OK);
+	assert_string_equal(c.station_code, "BENCH-03");
+	assert_string_equal(c.station_name, "Dock bench");
+	assert_string_equal(st_config_db_path(&c, buf, sizeof(buf)), "/srv/qc/b3.db");
+	assert_int_equal(c.scan_max, 512);
+	assert_int_equal(c.busy_timeout_ms, 250);
+	assert_int_equal(c.log_level, LOG_DEBUG);
+	assert_true(st_bc_pattern_match(c.patterns.order, "SO123456", 8));
+	assert_false(st_bc_pattern_match(c.patterns.order, "ORD-1001", 8));
+	assert_string_equal(c.patterns.command_prefix, "%%");
+	assert_int_equal(c.patterns.gs_substitute, '~');
+}
+
+static void config_parse__errors_name_file_and_line(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} t[] = {
+		{ "[station]\ncode = A\nbogus = 1\n", "c.ini:3: unknown key 'bogus' in [station]" },
+		{ "[nope]\nx = 1\n", "c.ini:2: unknown section [nope]" },
+		{ "[scan]\n\nmax_bytes = 99999\n", "c.ini:3: 'max_bytes' must be a whole number" },
+		{ "[scan]\nmax_bytes = 12abc\n", "c.ini:2: 'max_bytes' must be a whole number" },
+		{ "[barcodes]\norder = ORD-#{4,2}\n", "c.ini:2: order: pattern 'ORD-#{4,2}'" },
+		{ "[station]\nthis line has no equals sign\n", "c.ini:2: syntax error" },
+		{ "code = X\n", "c.ini:1: key 'code' is outside any [section]" },
+		{ "[log]\nlevel = loud\n", "c.ini:2: 'level' is error, warning" },
+		{ "[station]\ncode =\n", "c.ini:2: 'code' must not be empty" },
+		{ "[barcodes]\ngs_substitute = ab\n", "c.ini:2: 'gs_substitute' is one printable" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct st_config c;
+		char err[300] = "";
+
+		assert_int_equal(st_config_parse(&c, t[i].text, "c.ini", err, sizeof(err)),
+				 ST_ERR_CONFIG);
+		if (strncmp(err, t[i].want, strlen(t[i].want)) != 0)
+			fail_msg("case %zu: got '%s', want prefix '%s'", i, err, t[i].want);
+		/* A failed parse leaves the defaults, not half a config. */
+		assert_string_equal(c.station_code, "STATION-1");
+	}
+}
+
+static void config_load__missing_file(void **state)
+{
+	struct st_config c;
+	char err[300] = "";
+	(void)state;
+	/* The default path may be absent: defaults stand. */
+	assert_int_equal(st_config_load(&c, "/nonexistent/qc.ini", false, err, sizeof(err)), ST_OK);
+	/* An explicit --config must exist. */
+	assert_int_equal(st_config_load(&c, "/nonexistent/qc.ini", true, err, sizeof(err)),
+			 ST_ERR_IO);
+	assert_non_null(strstr(err, "/nonexistent/qc.ini"));
+}
+
+static void config_load__binary_file_refused(void **state)
+{
+	char path[] = "/tmp/qc-config-XXXXXX";
+	int fd = mkstemp(path);
+	struct st_config c;
+	char err[300] = "";
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "[station]\0code = X\n", 19), 19);
+	close(fd);
+	assert_int_equal(st_config_load(&c, path, true, err, sizeof(err)), ST_ERR_CONFIG);
+	assert_non_null(strstr(err, "NUL byte"));
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(config_defaults__usable),
+		cmocka_unit_test(config_parse__every_key),
+		cmocka_unit_test(config_parse__errors_name_file_and_line),
+		cmocka_unit_test(config_load__missing_file),
+		cmocka_unit_test(config_load__binary_file_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,2 @@
+# Carrier tracking numbers (station/barcode/tracking.c).
+qc_unit_test(test_tracking test_tracking.c LIBS st)

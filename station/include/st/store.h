@@ -1,0 +1,205 @@
+/* station: the store, the station's SQLite database.
+ *
+ * The only SQL of the station lives behind this header (station/store/).
+ * Callers use intent-level functions with plain structs; no sqlite3 type
+ * leaks out.  At open: WAL, foreign_keys=ON, a busy timeout, numbered
+ * migrations up to ST_STORE_SCHEMA_VERSION (one transaction each, tracked by
+ * PRAGMA user_version); then every statement is prepared once.
+ *
+ * Transactions: a workflow step is st_store_begin() ... st_store_commit()
+ * around the raw scan, the business change and its outbox event, so a crash
+ * leaves all of a step or none of it.  Commits run with synchronous=FULL: a
+ * scan acknowledged is a scan on disk.
+ *
+ * Threading: one thread per struct st_store; open another for another thread
+ * or process (the sync client does).
+ *
+ * Errors: functions return 0 or a negative ST_ERR_* code; st_store_errmsg()
+ * then holds SQLite's detail for the last failure (never data values).
+ */
+#ifndef QC_STATION_STORE_H
+#define QC_STATION_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ST_STORE_SCHEMA_VERSION 1 /* highest migration this build knows */
+
+struct st_store; /* opaque */
+
+struct st_store_opts {
+	bool create;           /* create the file when missing (else ST_ERR_NOTFOUND) */
+	bool readonly;         /* open read-only; no migration is run */
+	int busy_timeout_ms;   /* 0 = 5000 */
+};
+
+/* Open (and migrate) the database at path.  On success *out owns the store;
+ * release it with st_store_close().  On failure *out is untouched and, when
+ * err is not NULL, err[errlen] holds a message naming the file and the
+ * problem (e.g. "data/station.db: made by a newer qcstation (schema 7, this
+ * build knows 1); nothing was changed").  Errors: ST_ERR_NOTFOUND,
+ * ST_ERR_READONLY, ST_ERR_CORRUPT, ST_ERR_BUSY, ST_ERR_SCHEMA_NEWER,
+ * ST_ERR_FULL, ST_ERR_DB, ST_ERR_NOMEM. */
+int st_store_open(const char *path, const struct st_store_opts *opts, struct st_store **out,
+		  char *err, size_t errlen);
+void st_store_close(struct st_store *s); /* NULL is a no-op */
+
+/* Detail of the last failure (static or owned by s; never NULL). */
+const char *st_store_errmsg(const struct st_store *s);
+
+/* The database's PRAGMA user_version. */
+int st_store_schema_version(struct st_store *s, int *out);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Rollback never fails visibly. */
+int st_store_begin(struct st_store *s);
+int st_store_commit(struct st_store *s);
+void st_store_rollback(struct st_store *s);
+
+/* ---- integrity and backup (qcstation db check / db backup) ---------------- */
+
+/* Run PRAGMA integrity_check and foreign_key_check.  report(line, ud) is
+ * called for each problem found (may be NULL).  Returns 0 when the database
+ * is sound, ST_ERR_CORRUPT when problems were reported, or another error. */
+typedef void st_store_report_fn(const char *line, void *ud);
+int st_store_check(struct st_store *s, st_store_report_fn *report, void *ud);
+
+/* Copy the whole database to dest_path with the SQLite online backup API,
+ * a few pages at a time, so the station can keep writing meanwhile.
+ * progress(done_pages, total_pages, ud) may be NULL. */
+typedef void st_store_progress_fn(int done, int total, void *ud);
+int st_store_backup(struct st_store *s, const char *dest_path, st_store_progress_fn *progress,
+		    void *ud);
+
+/* ---- stations, operators, sessions -------------------------------------- */
+
+/* Find or create the station row for code; *id is its id. */
+int st_store_station_ensure(struct st_store *s, const char *code, const char *name, int64_t *id);
+
+struct st_operator {
+	int64_t id;
+	char badge[64];
+	char name[128];
+	char role[32];     /* "operator", "inspector", "lead", ... */
+	bool active;
+};
+
+/* Create or update an operator by badge (import). */
+int st_store_operator_upsert(struct st_store *s, const struct st_operator *op, int64_t *id);
+/* ST_ERR_NOTFOUND when no operator has this badge. */
+int st_store_operator_by_badge(struct st_store *s, const char *badge, struct st_operator *out);
+
+/* An operator's shift at a station: login opens one, logout (or another
+ * badge) closes it. */
+int st_store_session_start(struct st_store *s, int64_t operator_id, int64_t station_id,
+			   int64_t ts_ms, int64_t *id);
+int st_store_session_end(struct st_store *s, int64_t session_id, int64_t ts_ms);
+
+/* ---- raw scans and the outbox --------------------------------------------- */
+
+/* A scan exactly as it arrived, stored before it is interpreted. */
+struct st_scan_rec {
+	int64_t station_id;
+	int64_t operator_id;    /* 0 = nobody logged in */
+	const char *source;     /* "stdin", "usb:1-4:1.0", ... */
+	const char *symbology;  /* "]C1" or NULL */
+	const uint8_t *raw;     /* the bytes, GS and all, possibly not UTF-8 */
+	size_t raw_len;         /* <= the cap; see truncated */
+	bool truncated;         /* the scanner sent more than the cap */
+	const char *kind;       /* classification ("gtin", ...), NULL = not classified */
+	bool valid;
+	int64_t ts_ms;          /* UTC Unix milliseconds */
+};
+int st_store_scan_add(struct st_store *s, const struct st_scan_rec *rec, int64_t *id);
+int st_store_scan_count(struct st_store *s, int64_t *out);
+
+/* An event for the central store.  The store generates the UUID (the
+ * idempotency key, copied into uuid_out[37] when not NULL). */
+struct st_outbox_rec {
+	const char *type;     /* "scan", "login", "inspection", ... */
+	const char *entity;   /* "scan:42", "order:ORD-1001", ... */
+	const char *payload;  /* JSON text */
+	int64_t ts_ms;
+};
+int st_store_outbox_add(struct st_store *s, const struct st_outbox_rec *rec, int64_t *id,
+			char uuid_out[37]);
+int st_store_outbox_count(struct st_store *s, int64_t *pending, int64_t *total);
+
+/* ---- catalogue, orders, items ---------------------------------------------- */
+
+#define ST_OPT_MAX 16     /* options kept per order line */
+#define ST_LINE_MAX 64    /* lines kept per order */
+
+struct st_product {
+	int64_t id;
+	char sku[64];
+	char gtin[15];         /* 14 digits or "" */
+	char name[128];
+	char category[32];     /* ring, necklace, earrings, bracelet, pendant, custom */
+	bool final_sale;       /* product-level final sale (RET-03) */
+};
+
+struct st_option {
+	char name[32];         /* size, metal, stone, engraving, photo_text, chain_length_mm, ... */
+	char value[256];
+};
+
+struct st_line {
+	int64_t id;
+	int line_no;           /* 1-based, unique within the order */
+	struct st_product product;
+	int quantity;
+	bool final_sale, custom, design_your_own, special_order, personalized, custom_size;
+	unsigned n_opt;
+	struct st_option opt[ST_OPT_MAX];
+};
+
+struct st_order {
+	int64_t id;
+	char number[64];       /* "ORD-100234" */
+	char customer_name[128];
+	char customer_email[128];
+	char status[32];       /* open, packed, shipped, left_warehouse, ... */
+	char ship_country[3];  /* ISO 3166 alpha-2 */
+	bool cancelled, custom, gift_box;
+	bool deposit_paid, balance_paid, customer_confirmed; /* custom orders (CUS-02) */
+	int64_t placed_ms, delivered_ms; /* 0 = unknown */
+	unsigned n_line;
+	struct st_line line[ST_LINE_MAX];
+};
+
+struct st_item {
+	int64_t id;
+	char serial[64];
+	char status[32];       /* received, in_qc, passed, failed, hold, scrap, packed, shipped */
+	struct st_product product;
+	char order_number[64]; /* "" when not assigned to an order */
+	int line_no;           /* 0 when not assigned */
+};
+
+int st_store_category_ensure(struct st_store *s, const char *code, const char *name, int64_t *id);
+/* The id of the category code; ST_ERR_NOTFOUND when there is none. */
+int st_store_category_by_code(struct st_store *s, const char *code, int64_t *id);
+/* Create or update by sku; the category must exist (ST_ERR_CONSTRAINT). */
+int st_store_product_upsert(struct st_store *s, const struct st_product *p, int64_t *id);
+int st_store_product_by_sku(struct st_store *s, const char *sku, struct st_product *out);
+int st_store_product_by_gtin(struct st_store *s, const char *gtin14, struct st_product *out);
+
+/* Create or update an order by number, with its lines (by line_no; a line's
+ * options are replaced).  o->line[i].product.sku names the product (which
+ * must exist, else ST_ERR_CONSTRAINT).  Lines not in o are kept (items may
+ * point at them).  An empty status keeps the stored one ("open" for a new
+ * order).  All or nothing: inside st_store_begin()/commit() it is a
+ * savepoint of the caller's transaction, outside one its own. */
+int st_store_order_upsert(struct st_store *s, const struct st_order *o, int64_t *id);
+/* Fill *out (large: allocate it) with the order and its lines. */
+int st_store_order_by_number(struct st_store *s, const char *number, struct st_order *out);
+
+/* Create or update an item by serial.  it->product.sku names the product;
+ * it->order_number / line_no (optional) the order line; either missing is
+ * ST_ERR_CONSTRAINT.  An empty status keeps the stored one ("received" for a
+ * new item). */
+int st_store_item_upsert(struct st_store *s, const struct st_item *it, int64_t *id);
+int st_store_item_by_serial(struct st_store *s, const char *serial, struct st_item *out);
+
+#endif

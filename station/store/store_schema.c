@@ -1,0 +1,268 @@
+/* station/store: the schema, as numbered migrations.
+ *
+ * Migration N turns a database at user_version N-1 into one at N.  Each runs
+ * in its own BEGIN IMMEDIATE ... COMMIT, and PRAGMA user_version = N is set
+ * inside that same transaction, so a crash or a full disk leaves the file at
+ * a whole version and the next open carries on from there.  The version is
+ * read again after BEGIN IMMEDIATE: another process (the sync client) may
+ * have migrated the file while this one waited for the lock.
+ *
+ * Rules for a new migration: append it, never edit a shipped one; bump
+ * ST_STORE_SCHEMA_VERSION in <st/store.h>; add its row to the "from every
+ * earlier version" test in tests/station/test_store.c.  Times are UTC Unix
+ * milliseconds (INTEGER).  Booleans are INTEGER 0/1 with a CHECK.
+ *
+ * Not for: queries (store.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store-int.h"
+
+/* Schema version 1: stations, operators, devices, the catalogue, orders
+ * from the store, items, raw scans and the outbox.  One string per
+ * statement (ISO C caps a literal at 4095 bytes), NULL-terminated. */
+static const char *const migration_1[] = {
+	"CREATE TABLE station ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 63),"
+	" name TEXT NOT NULL DEFAULT ''"
+	");",
+
+	"CREATE TABLE operator ("
+	" id INTEGER PRIMARY KEY,"
+	" badge TEXT NOT NULL UNIQUE CHECK (length(badge) BETWEEN 1 AND 63),"
+	" name TEXT NOT NULL,"
+	" role TEXT NOT NULL,"
+	" active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))"
+	");",
+
+	/* An operator's shift at a station; end_ms NULL while it lasts. */
+	"CREATE TABLE operator_session ("
+	" id INTEGER PRIMARY KEY,"
+	" operator_id INTEGER NOT NULL REFERENCES operator(id),"
+	" station_id INTEGER NOT NULL REFERENCES station(id),"
+	" start_ms INTEGER NOT NULL,"
+	" end_ms INTEGER"
+	");",
+	"CREATE INDEX operator_session_open ON operator_session(station_id) WHERE end_ms IS NULL;",
+
+	/* A USB device in a role at a station (config decides which). */
+	"CREATE TABLE device ("
+	" id INTEGER PRIMARY KEY,"
+	" station_id INTEGER NOT NULL REFERENCES station(id),"
+	" role TEXT NOT NULL,"
+	" vid INTEGER CHECK (vid BETWEEN 0 AND 65535),"
+	" pid INTEGER CHECK (pid BETWEEN 0 AND 65535),"
+	" serial TEXT,"
+	" port_path TEXT,"
+	" name TEXT"
+	");",
+	"CREATE INDEX device_station ON device(station_id);",
+
+	/* Product categories; each selects a QC checklist (QC-02). */
+	"CREATE TABLE category ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 31),"
+	" name TEXT NOT NULL"
+	");",
+	"INSERT INTO category(code, name) VALUES"
+	" ('ring', 'Ring'), ('necklace', 'Necklace'), ('earrings', 'Earrings'),"
+	" ('bracelet', 'Bracelet'), ('pendant', 'Pendant'), ('custom', 'Custom piece');",
+
+	"CREATE TABLE product ("
+	" id INTEGER PRIMARY KEY,"
+	" sku TEXT NOT NULL UNIQUE CHECK (length(sku) BETWEEN 1 AND 63),"
+	" gtin TEXT CONSTRAINT product_gtin_14_digits"
+	"  CHECK (gtin IS NULL OR (length(gtin) = 14 AND gtin NOT GLOB '*[^0-9]*')),"
+	" name TEXT NOT NULL,"
+	" category_id INTEGER NOT NULL REFERENCES category(id),"
+	" final_sale INTEGER NOT NULL DEFAULT 0 CHECK (final_sale IN (0, 1))"
+	");",
+	"CREATE UNIQUE INDEX product_gtin ON product(gtin) WHERE gtin IS NOT NULL;",
+	"CREATE INDEX product_category ON product(category_id);",
+
+	/* Orders as the store sends them (RULES.md "From the store"). */
+	"CREATE TABLE orders ("
+	" id INTEGER PRIMARY KEY,"
+	" number TEXT NOT NULL UNIQUE CHECK (length(number) BETWEEN 1 AND 63),"
+	" customer_name TEXT NOT NULL DEFAULT '',"
+	" customer_email TEXT NOT NULL DEFAULT '',"
+	" status TEXT NOT NULL DEFAULT 'open' CONSTRAINT order_status CHECK (status IN"
+	"  ('open', 'in_production', 'ready', 'packed', 'shipped', 'left_warehouse',"
+	"   'delivered', 'returned', 'closed')),"
+	" ship_country TEXT NOT NULL DEFAULT '' CONSTRAINT order_ship_country"
+	"  CHECK (ship_country = '' OR ship_country GLOB '[A-Z][A-Z]'),"
+	" cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),"
+	" custom INTEGER NOT NULL DEFAULT 0 CHECK (custom IN (0, 1)),"
+	" gift_box INTEGER NOT NULL DEFAULT 0 CHECK (gift_box IN (0, 1)),"
+	" deposit_paid INTEGER NOT NULL DEFAULT 0 CHECK (deposit_paid IN (0, 1)),"
+	" balance_paid INTEGER NOT NULL DEFAULT 0 CHECK (balance_paid IN (0, 1)),"
+	" customer_confirmed INTEGER NOT NULL DEFAULT 0 CHECK (customer_confirmed IN (0, 1)),"
+	" placed_ms INTEGER,"
+	" delivered_ms INTEGER,"
+	" updated_ms INTEGER NOT NULL"
+	");",
+
+	"CREATE TABLE order_line ("
+	" id INTEGER PRIMARY KEY,"
+	" order_id INTEGER NOT NULL REFERENCES orders(id),"
+	" line_no INTEGER NOT NULL CHECK (line_no >= 1),"
+	" product_id INTEGER NOT NULL REFERENCES product(id),"
+	" quantity INTEGER NOT NULL DEFAULT 1 CHECK (quantity >= 1),"
+	" final_sale INTEGER NOT NULL DEFAULT 0 CHECK (final_sale IN (0, 1)),"
+	" custom INTEGER NOT NULL DEFAULT 0 CHECK (custom IN (0, 1)),"
+	" design_your_own INTEGER NOT NULL DEFAULT 0 CHECK (design_your_own IN (0, 1)),"
+	" special_order INTEGER NOT NULL DEFAULT 0 CHECK (special_order IN (0, 1)),"
+	" personalized INTEGER NOT NULL DEFAULT 0 CHECK (personalized IN (0, 1)),"
+	" custom_size INTEGER NOT NULL DEFAULT 0 CHECK (custom_size IN (0, 1)),"
+	" UNIQUE (order_id, line_no)"
+	");",
+	"CREATE INDEX order_line_product ON order_line(product_id);",
+
+	/* size, metal, stone, engraving, photo_text, chain_length_mm, ... */
+	"CREATE TABLE order_line_option ("
+	" line_id INTEGER NOT NULL REFERENCES order_line(id),"
+	" name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 31),"
+	" value TEXT NOT NULL,"
+	" PRIMARY KEY (line_id, name)"
+	");",
+
+	"CREATE TABLE item ("
+	" id INTEGER PRIMARY KEY,"
+	" serial TEXT NOT NULL UNIQUE CHECK (length(serial) BETWEEN 1 AND 63),"
+	" product_id INTEGER NOT NULL REFERENCES product(id),"
+	" order_line_id INTEGER REFERENCES order_line(id),"
+	" status TEXT NOT NULL DEFAULT 'received' CONSTRAINT item_status CHECK (status IN"
+	"  ('received', 'in_qc', 'passed', 'failed', 'rework', 'hold', 'scrap', 'packed',"
+	"   'shipped', 'returned', 'in_service')),"
+	" created_ms INTEGER NOT NULL,"
+	" updated_ms INTEGER NOT NULL"
+	");",
+	"CREATE INDEX item_product ON item(product_id);",
+	"CREATE INDEX item_order_line ON item(order_line_id);",
+
+	/* Every raw scan, stored before it is interpreted: the bytes exactly as
+	 * the scanner sent them (GS, non-UTF-8 and all), so never TEXT. */
+	"CREATE TABLE scan ("
+	" id INTEGER PRIMARY KEY,"
+	" station_id INTEGER NOT NULL REFERENCES station(id),"
+	" operator_id INTEGER REFERENCES operator(id),"
+	" source TEXT NOT NULL,"
+	" symbology TEXT,"
+	" raw BLOB NOT NULL,"
+	" truncated INTEGER NOT NULL DEFAULT 0 CHECK (truncated IN (0, 1)),"
+	" kind TEXT,"
+	" valid INTEGER NOT NULL DEFAULT 0 CHECK (valid IN (0, 1)),"
+	" ts_ms INTEGER NOT NULL"
+	");",
+	"CREATE TRIGGER scan_no_update BEFORE UPDATE ON scan"
+	" BEGIN SELECT RAISE(ABORT, 'scan rows are never changed'); END;",
+	"CREATE TRIGGER scan_no_delete BEFORE DELETE ON scan"
+	" BEGIN SELECT RAISE(ABORT, 'scan rows are never deleted'); END;",
+
+	/* Events for the central store.  Append-only: only sent_ms is ever set,
+	 * once.  The uuid is the idempotency key. */
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE CHECK (length(uuid) = 36),"
+	" type TEXT NOT NULL,"
+	" entity TEXT NOT NULL,"
+	" payload TEXT NOT NULL,"
+	" created_ms INTEGER NOT NULL,"
+	" sent_ms INTEGER"
+	");",
+	"CREATE INDEX outbox_pending ON outbox(id) WHERE sent_ms IS NULL;",
+	"CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox"
+	" BEGIN SELECT RAISE(ABORT, 'outbox rows are never deleted'); END;",
+	"CREATE TRIGGER outbox_append_only BEFORE UPDATE ON outbox"
+	" WHEN OLD.sent_ms IS NOT NULL OR NEW.uuid IS NOT OLD.uuid OR NEW.type IS NOT OLD.type"
+	"  OR NEW.entity IS NOT OLD.entity OR NEW.payload IS NOT OLD.payload"
+	"  OR NEW.created_ms IS NOT OLD.created_ms OR NEW.id IS NOT OLD.id"
+	" BEGIN SELECT RAISE(ABORT, 'outbox rows are append-only'); END;",
+	NULL,
+};
+
+static const char *const *const migrations[] = {
+	NULL,        /* version 0: the empty database */
+	migration_1,
+};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ST_STORE_SCHEMA_VERSION + 1,
+	       "one migration per schema version");
+
+static int read_user_version(struct st_store *s, int *out)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
+		return store_fail(s, "read schema version");
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(q, 0);
+		rc = ST_OK;
+	} else {
+		rc = store_fail(s, "read schema version");
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int exec(struct st_store *s, const char *sql, const char *what)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, what);
+	return ST_OK;
+}
+
+static int migrate_one(struct st_store *s, int to)
+{
+	char sql[64], what[32];
+	int rc, v = 0;
+
+	snprintf(what, sizeof(what), "migration %d", to);
+	rc = exec(s, "BEGIN IMMEDIATE", what);
+	if (rc < 0)
+		return rc;
+	rc = read_user_version(s, &v);
+	if (rc < 0)
+		goto out;
+	if (v >= to)
+		goto out; /* another connection got here first */
+	if (v != to - 1) {
+		rc = store_set_err(s, ST_ERR_BUG, "%s: database is at version %d", what, v);
+		goto out;
+	}
+	for (const char *const *sql_step = migrations[to]; *sql_step; sql_step++) {
+		rc = exec(s, *sql_step, what);
+		if (rc < 0)
+			goto out;
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", to);
+	rc = exec(s, sql, what);
+	if (rc < 0)
+		goto out;
+	rc = exec(s, "COMMIT", what);
+out:
+	if (rc < 0 && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int store_schema_migrate(struct st_store *s)
+{
+	int rc, v = 0;
+
+	rc = read_user_version(s, &v);
+	if (rc < 0)
+		return rc;
+	if (v < 0) /* the file's header says so; not a version any build made */
+		return store_set_err(s, ST_ERR_CORRUPT, "schema version %d is not valid", v);
+	for (int to = v + 1; to <= ST_STORE_SCHEMA_VERSION; to++) {
+		rc = migrate_one(s, to);
+		if (rc < 0)
+			return rc;
+	}
+	return ST_OK;
+}

@@ -1,0 +1,1 @@
+qc_unit_test(test_store test_store.c LIBS st PkgConfig::SQLITE3)

@@ -1,0 +1,413 @@
+/* station/app: applying a scan (see st/app.h).
+ *
+ * The order matters and is the point of this file:
+ *   1. classify (pure), route (pure);
+ *   2. BEGIN; store the raw scan; perform the action (reads, session
+ *      writes); append the outbox event; COMMIT with synchronous=FULL;
+ *   3. only then emit the events, so an event printed is a scan on disk.
+ * When the action's writes fail, the step is rolled back and the raw scan
+ * alone is stored in a second transaction: nothing a scanner sent is lost
+ * while the database is usable.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "st/app.h"
+#include "st/barcode.h"
+#include "st/err.h"
+#include "st/events.h"
+#include "st/route.h"
+
+struct st_app {
+	const struct st_config *cfg;
+	struct st_store *store;
+	st_clock_fn *now_ms;
+	void *clock_ud;
+	st_event_fn *emit;
+	void *emit_ud;
+
+	int64_t station_id;
+	struct st_operator op;   /* logged-in operator; op.id == 0 when none */
+	int64_t session_id;
+	uint64_t scans;
+
+	struct st_bc bc;         /* reused: 12 KiB, not on the stack per scan */
+	json_t *pending;         /* events of the step in progress */
+	struct st_order *order;  /* lookup buffer (large) */
+};
+
+static int64_t system_now(void *ud)
+{
+	struct timespec ts;
+
+	(void)ud;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t st_app_now(const struct st_app *app)
+{
+	return app->now_ms(app->clock_ud);
+}
+
+size_t st_app_cfg_scan_max(const struct st_app *app)
+{
+	return app->cfg->scan_max;
+}
+
+uint64_t st_app_scans(const struct st_app *app)
+{
+	return app->scans;
+}
+
+int st_app_new(const struct st_app_opts *o, struct st_app **out)
+{
+	struct st_app *app = calloc(1, sizeof(*app));
+	int rc;
+
+	if (!app)
+		return ST_ERR_NOMEM;
+	app->cfg = o->cfg;
+	app->store = o->store;
+	app->now_ms = o->now_ms ? o->now_ms : system_now;
+	app->clock_ud = o->clock_ud;
+	app->emit = o->emit;
+	app->emit_ud = o->emit_ud;
+	app->order = malloc(sizeof(*app->order));
+	app->pending = json_array();
+	if (!app->order || !app->pending) {
+		st_app_free(app);
+		return ST_ERR_NOMEM;
+	}
+	rc = st_store_station_ensure(app->store, o->cfg->station_code, o->cfg->station_name,
+				     &app->station_id);
+	if (rc < 0) {
+		st_app_free(app);
+		return rc;
+	}
+	*out = app;
+	return ST_OK;
+}
+
+void st_app_free(struct st_app *app)
+{
+	if (!app)
+		return;
+	json_decref(app->pending);
+	free(app->order);
+	free(app);
+}
+
+static json_t *event_new(struct st_app *app, const char *name, json_t *fields)
+{
+	json_t *ev = json_object();
+	char ts[32];
+	int64_t now = st_app_now(app);
+
+	json_object_set_new(ev, "event", json_string(name));
+	json_object_set_new(ev, "ts", json_string(st_json_time(now, ts)));
+	if (fields) {
+		json_object_update(ev, fields);
+		json_decref(fields);
+	}
+	return ev;
+}
+
+void st_app_emit(struct st_app *app, const char *name, json_t *fields)
+{
+	json_t *ev = event_new(app, name, fields);
+
+	if (app->emit)
+		app->emit(ev, app->emit_ud);
+	json_decref(ev);
+}
+
+/* Queue an event of the step; emitted after COMMIT. */
+static void queue(struct st_app *app, const char *name, json_t *fields)
+{
+	json_array_append_new(app->pending, event_new(app, name, fields));
+}
+
+static void queue_error(struct st_app *app, const char *code, const char *msg)
+{
+	queue(app, "error", json_pack("{s:s, s:s}", "code", code, "message", msg));
+}
+
+static void flush(struct st_app *app, bool emit)
+{
+	size_t i;
+	json_t *ev;
+
+	if (emit && app->emit)
+		json_array_foreach(app->pending, i, ev)
+			app->emit(ev, app->emit_ud);
+	json_array_clear(app->pending);
+}
+
+static int outbox(struct st_app *app, const char *type, const char *entity, json_t *payload)
+{
+	struct st_outbox_rec rec = { .type = type, .entity = entity, .ts_ms = st_app_now(app) };
+	char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc;
+
+	json_decref(payload);
+	if (!text)
+		return ST_ERR_NOMEM;
+	rec.payload = text;
+	rc = st_store_outbox_add(app->store, &rec, NULL, NULL);
+	free(text);
+	return rc;
+}
+
+static int do_login(struct st_app *app, const char *badge)
+{
+	struct st_operator op;
+	char msg[200];
+	int rc = st_store_operator_by_badge(app->store, badge, &op);
+
+	if (rc == ST_ERR_NOTFOUND) {
+		snprintf(msg, sizeof(msg), "badge %s belongs to no operator of this store", badge);
+		queue_error(app, "unknown_badge", msg);
+		return ST_OK;
+	}
+	if (rc < 0)
+		return rc;
+	if (!op.active) {
+		snprintf(msg, sizeof(msg), "operator %s (%s) is not active", op.name, badge);
+		queue_error(app, "inactive_operator", msg);
+		return ST_OK;
+	}
+	if (app->op.id) {
+		rc = st_store_session_end(app->store, app->session_id, st_app_now(app));
+		if (rc < 0)
+			return rc;
+		queue(app, "logout", json_pack("{s:o, s:s}", "operator", st_json_operator(&app->op),
+					       "reason", "another badge"));
+	}
+	rc = st_store_session_start(app->store, op.id, app->station_id, st_app_now(app),
+				    &app->session_id);
+	if (rc < 0)
+		return rc;
+	rc = outbox(app, "login", "operator", json_pack("{s:s, s:s}", "badge", op.badge, "station",
+							 app->cfg->station_code));
+	if (rc < 0)
+		return rc;
+	app->op = op;
+	queue(app, "login", json_pack("{s:o, s:I}", "operator", st_json_operator(&op), "session",
+				      (json_int_t)app->session_id));
+	return ST_OK;
+}
+
+static int do_logout(struct st_app *app)
+{
+	int rc = st_store_session_end(app->store, app->session_id, st_app_now(app));
+
+	if (rc < 0)
+		return rc;
+	rc = outbox(app, "logout", "operator", json_pack("{s:s, s:s}", "badge", app->op.badge,
+							   "station", app->cfg->station_code));
+	if (rc < 0)
+		return rc;
+	queue(app, "logout", json_pack("{s:o, s:s}", "operator", st_json_operator(&app->op),
+				       "reason", "command"));
+	memset(&app->op, 0, sizeof(app->op));
+	app->session_id = 0;
+	return ST_OK;
+}
+
+static int show_item(struct st_app *app, const struct st_route *r)
+{
+	struct st_item it;
+	char msg[200];
+	json_t *f;
+	int rc = st_store_item_by_serial(app->store, r->key, &it);
+
+	if (rc == ST_ERR_NOTFOUND) {
+		snprintf(msg, sizeof(msg), "no item with serial %s is known here", r->key);
+		queue_error(app, "unknown_item", msg);
+		return ST_OK;
+	}
+	if (rc < 0)
+		return rc;
+	if (r->gtin && it.product.gtin[0] && strcmp(r->gtin, it.product.gtin) != 0) {
+		snprintf(msg, sizeof(msg), "serial %s belongs to GTIN %s, but the label says %s",
+			 r->key, it.product.gtin, r->gtin);
+		queue_error(app, "gtin_mismatch", msg);
+		return ST_OK;
+	}
+	f = json_pack("{s:o}", "item", st_json_item(&it));
+	if (it.order_number[0]) {
+		rc = st_store_order_by_number(app->store, it.order_number, app->order);
+		if (rc < 0 && rc != ST_ERR_NOTFOUND) {
+			json_decref(f);
+			return rc;
+		}
+		if (rc == 0) {
+			json_object_set_new(f, "order", st_json_order(app->order));
+			for (unsigned i = 0; i < app->order->n_line; i++)
+				if (app->order->line[i].line_no == it.line_no)
+					json_object_set_new(f, "line", st_json_line(&app->order->line[i]));
+		}
+	}
+	queue(app, "item", f);
+	return ST_OK;
+}
+
+static int perform(struct st_app *app, const struct st_route *r)
+{
+	struct st_product p;
+	char msg[200];
+	int rc;
+
+	switch (r->act) {
+	case ST_ACT_REJECT:
+		queue_error(app, r->code, r->msg);
+		return ST_OK;
+	case ST_ACT_NOTICE:
+		queue(app, "notice", json_pack("{s:s, s:s}", "code", r->code, "message", r->msg));
+		return ST_OK;
+	case ST_ACT_LOGIN:
+		return do_login(app, r->key);
+	case ST_ACT_LOGOUT:
+		return do_logout(app);
+	case ST_ACT_SHOW_ORDER:
+		rc = st_store_order_by_number(app->store, r->key, app->order);
+		if (rc == ST_ERR_NOTFOUND) {
+			snprintf(msg, sizeof(msg), "order %s is not known here (import or sync it)",
+				 r->key);
+			queue_error(app, "unknown_order", msg);
+			return ST_OK;
+		}
+		if (rc == 0)
+			queue(app, "order", json_pack("{s:o}", "order", st_json_order(app->order)));
+		return rc;
+	case ST_ACT_SHOW_ITEM:
+		return show_item(app, r);
+	case ST_ACT_SHOW_PRODUCT:
+		rc = st_store_product_by_gtin(app->store, r->key, &p);
+		if (rc == ST_ERR_NOTFOUND) {
+			snprintf(msg, sizeof(msg), "no product with GTIN %s is known here", r->key);
+			queue_error(app, "unknown_product", msg);
+			return ST_OK;
+		}
+		if (rc == 0)
+			queue(app, "product", json_pack("{s:o}", "product", st_json_product(&p)));
+		return rc;
+	}
+	return ST_ERR_BUG;
+}
+
+/* Store the raw scan and its outbox event (inside the open transaction). */
+static int store_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated,
+		      const char *source, const char *kind, bool valid, int64_t *scan_id)
+{
+	struct st_scan_rec rec = {
+		.station_id = app->station_id,
+		.operator_id = app->op.id,
+		.source = source,
+		.symbology = app->bc.symbology[0] ? app->bc.symbology : NULL,
+		.raw = raw,
+		.raw_len = n,
+		.truncated = truncated,
+		.kind = kind,
+		.valid = valid,
+		.ts_ms = st_app_now(app),
+	};
+	char entity[40];
+	int rc = st_store_scan_add(app->store, &rec, scan_id);
+
+	if (rc < 0)
+		return rc;
+	snprintf(entity, sizeof(entity), "scan:%lld", (long long)*scan_id);
+	return outbox(app, "scan", entity,
+		      json_pack("{s:I, s:s, s:s?, s:b, s:s?}", "scan_id", (json_int_t)*scan_id,
+				"station", app->cfg->station_code, "kind", kind, "valid", valid,
+				"operator", app->op.id ? app->op.badge : NULL));
+}
+
+int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated,
+		const char *source)
+{
+	struct st_bc *bc = &app->bc;
+	struct st_route r;
+	struct st_operator before = app->op;
+	int64_t before_session = app->session_id, scan_id = 0;
+	json_t *scan_ev;
+	char msg[200];
+	int rc;
+
+	st_bc_parse((const char *)raw, n, &app->cfg->patterns, bc);
+	scan_ev = st_json_barcode(bc, raw, n);
+	if (truncated) {
+		/* The cap keeps a babbling scanner from filling memory; the
+		 * first bytes are still stored, flagged. */
+		snprintf(msg, sizeof(msg), "scan longer than %u bytes; only the first %zu were kept",
+			 app->cfg->scan_max, n);
+		json_object_set_new(scan_ev, "valid", json_false());
+		json_array_insert_new(json_object_get(scan_ev, "errors"), 0, json_string(msg));
+		r.act = ST_ACT_REJECT;
+		r.code = "scan_too_long";
+		snprintf(r.msg, sizeof(r.msg), "%s", msg);
+	} else if (!st_utf8_valid(raw, n)) {
+		/* Not UTF-8 (or a NUL): a scanner misconfigured for another
+		 * code page, or line noise. Stored as bytes, refused. */
+		r.act = ST_ACT_REJECT;
+		r.code = "invalid_bytes";
+		snprintf(r.msg, sizeof(r.msg), "scan holds bytes that are not UTF-8 text");
+		json_object_set_new(scan_ev, "valid", json_false());
+	} else {
+		st_route_scan(bc, app->op.id != 0, &r);
+	}
+
+	rc = st_store_begin(app->store);
+	if (rc == 0)
+		rc = store_scan(app, raw, n, truncated, source, st_bc_kind_name(bc->kind),
+				bc->valid && !truncated, &scan_id);
+	if (rc == 0) {
+		json_object_set_new(scan_ev, "scan_id", json_integer(scan_id));
+		json_object_set_new(scan_ev, "source", json_string(source));
+		queue(app, "scan", json_incref(scan_ev));
+		rc = perform(app, &r);
+	}
+	if (rc == 0)
+		rc = st_store_commit(app->store);
+	if (rc == 0) {
+		app->scans++;
+		json_decref(scan_ev);
+		flush(app, true);
+		return ST_OK;
+	}
+
+	/* The step failed: undo it (including the in-memory login), then try
+	 * to keep at least the raw scan. */
+	st_store_rollback(app->store);
+	flush(app, false);
+	app->op = before;
+	app->session_id = before_session;
+	snprintf(msg, sizeof(msg), "could not store the scan's result: %s (%s)", st_strerror(rc),
+		 st_store_errmsg(app->store));
+	rc = st_store_begin(app->store);
+	if (rc == 0)
+		rc = store_scan(app, raw, n, truncated, source, st_bc_kind_name(bc->kind), false,
+				&scan_id);
+	if (rc == 0)
+		rc = st_store_commit(app->store);
+	if (rc == 0) {
+		app->scans++;
+		json_object_set_new(scan_ev, "scan_id", json_integer(scan_id));
+		json_object_set_new(scan_ev, "source", json_string(source));
+		queue(app, "scan", scan_ev);
+		queue_error(app, "store_failed", msg);
+		flush(app, true);
+		return ST_OK;
+	}
+	st_store_rollback(app->store);
+	json_decref(scan_ev);
+	snprintf(msg, sizeof(msg), "the scan was NOT stored: %s (%s)", st_strerror(rc),
+		 st_store_errmsg(app->store));
+	queue_error(app, "store_failed", msg);
+	flush(app, true);
+	return rc;
+}

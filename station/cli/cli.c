@@ -1,0 +1,308 @@
+/* station/cli: qcstation's entry point, global options, help, exit codes.
+ *
+ * git-style: "qcstation [--config FILE] [--db FILE] <command> [<args>]";
+ * --config and --db are also accepted after the command.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli-int.h"
+#include "st/cli.h"
+#include "st/err.h"
+
+#ifndef QC_VERSION
+#define QC_VERSION "0.0.0"
+#endif
+
+static const char usage[] =
+	"usage: qcstation [--config FILE] [--db FILE] <command> [<args>]\n"
+	"\n"
+	"The station program of a warehouse QC bench.\n"
+	"\n"
+	"Commands:\n"
+	"  run             run the station (terminal UI, or --headless JSON lines)\n"
+	"  barcode parse   classify codes as a scanner sent them\n"
+	"  import orders   load orders, products and operators from a JSON file\n"
+	"  db check        check the database's integrity and foreign keys\n"
+	"  db backup       copy the database safely while the station runs\n"
+	"  version         print the version\n"
+	"  help [COMMAND]  show help for a command\n"
+	"\n"
+	"Options (also after the command):\n"
+	"  -c, --config FILE  configuration file (default " ST_CONFIG_DEFAULT_PATH ")\n"
+	"      --db FILE      database file (default: the config's, else\n"
+	"                     /var/lib/qcstation/station.db)\n"
+	"  -h, --help         show help\n"
+	"  -V, --version      print the version\n"
+	"\n"
+	"Exit status: 0 success, 1 invalid code or failed check, 64 usage error,\n"
+	"65 bad data or database, 66 missing input, 73 cannot write, 74 I/O error,\n"
+	"75 database locked, 78 bad configuration.  See qcstation(1).\n";
+
+void qc_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("qcstation: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int qc_exit_for(int err)
+{
+	switch (err) {
+	case ST_OK:
+		return QC_EXIT_OK;
+	case ST_ERR_ARG:
+		return QC_EXIT_USAGE;
+	case ST_ERR_PARSE:
+	case ST_ERR_CORRUPT:
+	case ST_ERR_SCHEMA_NEWER:
+	case ST_ERR_RANGE:
+	case ST_ERR_CONSTRAINT:
+		return QC_EXIT_DATAERR;
+	case ST_ERR_NOTFOUND:
+		return QC_EXIT_NOINPUT;
+	case ST_ERR_NOMEM:
+		return QC_EXIT_OSERR;
+	case ST_ERR_READONLY:
+		return QC_EXIT_CANTCREAT;
+	case ST_ERR_IO:
+	case ST_ERR_FULL:
+		return QC_EXIT_IOERR;
+	case ST_ERR_BUSY:
+	case ST_ERR_TIMEOUT:
+		return QC_EXIT_TEMPFAIL;
+	case ST_ERR_CONFIG:
+		return QC_EXIT_CONFIG;
+	default:
+		return QC_EXIT_SOFTWARE;
+	}
+}
+
+int qc_common_opt(struct qc_cli *c, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	const char *val = NULL;
+	int is_db = 0;
+
+	if (!strcmp(a, "--db") || !strncmp(a, "--db=", 5))
+		is_db = 1;
+	else if (strcmp(a, "-c") && strcmp(a, "--config") && strncmp(a, "--config=", 9))
+		return 0;
+	val = strchr(a, '=');
+	if (val && a[1] == '-') {
+		val++;
+	} else {
+		if (*i + 1 >= argc) {
+			qc_err("option '%s' needs a file name", a);
+			return -1;
+		}
+		val = argv[++*i];
+	}
+	if (!*val) {
+		qc_err("option '%s' needs a file name", a);
+		return -1;
+	}
+	if (is_db) {
+		if (strlen(val) >= sizeof(c->db_path)) {
+			qc_err("--db: path longer than %zu bytes", sizeof(c->db_path) - 1);
+			return -1;
+		}
+		snprintf(c->db_path, sizeof(c->db_path), "%s", val);
+	} else {
+		c->config_path = val;
+	}
+	return 1;
+}
+
+int qc_cli_settle(struct qc_cli *c)
+{
+	char err[700];
+	char db[sizeof(c->db_path)];
+	const char *path = c->config_path ? c->config_path : getenv("QCSTATION_CONFIG");
+	int rc = st_config_load(&c->cfg, path ? path : ST_CONFIG_DEFAULT_PATH, path != NULL, err,
+				sizeof(err));
+
+	if (rc < 0) {
+		qc_err("%s", err);
+		return rc == ST_ERR_IO ? QC_EXIT_NOINPUT : QC_EXIT_CONFIG;
+	}
+	if (!c->db_path[0]) {
+		st_config_db_path(&c->cfg, db, sizeof(db));
+		snprintf(c->db_path, sizeof(c->db_path), "%s", db);
+	}
+	return QC_EXIT_OK;
+}
+
+/* mkdir -p of path's parent folder. */
+static int make_parent(const char *path)
+{
+	char dir[512];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int qc_open_store(struct qc_cli *c, bool create, bool readonly, struct st_store **out)
+{
+	struct st_store_opts o = { .create = create,
+				   .readonly = readonly,
+				   .busy_timeout_ms = c->cfg.busy_timeout_ms };
+	char err[800];
+	int rc;
+
+	if (create && make_parent(c->db_path) < 0) {
+		qc_err("cannot create the data folder of %s: %s", c->db_path, strerror(errno));
+		return QC_EXIT_CANTCREAT;
+	}
+	rc = st_store_open(c->db_path, &o, out, err, sizeof(err));
+	if (rc < 0) {
+		qc_err("%s", err);
+		return qc_exit_for(rc);
+	}
+	return QC_EXIT_OK;
+}
+
+static int help_for(const char *cmd)
+{
+	static const struct {
+		const char *name, *text;
+	} h[] = {
+		{ "run", "usage: qcstation run [--headless] [--demo] [--station CODE] [--db FILE]\n"
+			 "\n"
+			 "Run the station: read scans (one per line: a keyboard-wedge scanner or\n"
+			 "a person typing), store each raw, act on it, show the result.\n"
+			 "\n"
+			 "  --headless      print one JSON object per event on stdout (the default\n"
+			 "                  when stdin is not a terminal); see docs/data-formats.md\n"
+			 "  --demo          load the embedded demo data set first (idempotent)\n"
+			 "  --station CODE  station code (overrides [station] code)\n" },
+		{ "barcode", "usage: qcstation barcode parse [--json] [CODE...]\n"
+			     "\n"
+			     "Classify each CODE (or each line of stdin when none is given) the way\n"
+			     "the station would: GTIN, GS1, brand codes, commands, tracking numbers.\n"
+			     "A GS separator is the byte 0x1D; an AIM prefix such as ]C1 may lead.\n"
+			     "\n"
+			     "  --json   one JSON object per code (see docs/barcodes.md)\n"
+			     "\n"
+			     "Exit status 0 when every code is valid, 1 otherwise.\n" },
+		{ "import", "usage: qcstation import orders FILE.json [--json]\n"
+			    "\n"
+			    "Load operators, products, orders and items from FILE.json\n"
+			    "(format: docs/data-formats.md), all or nothing.  Re-importing updates.\n" },
+		{ "db", "usage: qcstation db check [--json]\n"
+			"       qcstation db backup FILE\n"
+			"\n"
+			"check   integrity and foreign-key check; exit 0 when sound, 1 when not\n"
+			"backup  copy the database with SQLite's online backup API (safe while\n"
+			"        the station runs); FILE appears only when the copy is whole\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)
+		if (!strcmp(cmd, h[i].name)) {
+			fputs(h[i].text, stdout);
+			return QC_EXIT_OK;
+		}
+	qc_err("no help for '%s'; try 'qcstation --help'", cmd);
+	return QC_EXIT_USAGE;
+}
+
+int st_cli_main(int argc, char **argv, const volatile sig_atomic_t *stop)
+{
+	struct qc_cli *c = calloc(1, sizeof(*c));
+	const char *cmd = NULL;
+	int i, rc;
+
+	if (!c) {
+		qc_err("out of memory");
+		return QC_EXIT_OSERR;
+	}
+	c->prog = "qcstation";
+	c->stop = stop;
+	st_config_defaults(&c->cfg);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		rc = qc_common_opt(c, argc, argv, &i);
+		if (rc < 0) {
+			rc = QC_EXIT_USAGE;
+			goto out;
+		}
+		if (rc > 0)
+			continue;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage, stdout);
+			rc = QC_EXIT_OK;
+			goto out;
+		}
+		if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("qcstation %s\n", QC_VERSION);
+			rc = QC_EXIT_OK;
+			goto out;
+		}
+		if (a[0] == '-') {
+			qc_err("unknown option '%s'; see 'qcstation --help'", a);
+			rc = QC_EXIT_USAGE;
+			goto out;
+		}
+		cmd = a;
+		break;
+	}
+	if (!cmd) {
+		fputs(usage, stderr);
+		rc = QC_EXIT_USAGE;
+		goto out;
+	}
+	argc -= i;
+	argv += i;
+	/* "qcstation <cmd> --help" and "qcstation help <cmd>" */
+	if (!strcmp(cmd, "help")) {
+		rc = argc > 1 ? help_for(argv[1]) : (fputs(usage, stdout), QC_EXIT_OK);
+		goto out;
+	}
+	for (int j = 1; j < argc; j++)
+		if (!strcmp(argv[j], "-h") || !strcmp(argv[j], "--help")) {
+			rc = help_for(cmd);
+			goto out;
+		}
+	if (!strcmp(cmd, "version")) {
+		printf("qcstation %s (database schema %d)\n", QC_VERSION, ST_STORE_SCHEMA_VERSION);
+		rc = QC_EXIT_OK;
+	} else if (!strcmp(cmd, "run")) {
+		rc = qc_cmd_run(c, argc, argv);
+	} else if (!strcmp(cmd, "barcode")) {
+		rc = qc_cmd_barcode(c, argc, argv);
+	} else if (!strcmp(cmd, "db")) {
+		rc = qc_cmd_db(c, argc, argv);
+	} else if (!strcmp(cmd, "import")) {
+		rc = qc_cmd_import(c, argc, argv);
+	} else {
+		qc_err("'%s' is not a qcstation command; see 'qcstation --help'", cmd);
+		rc = QC_EXIT_USAGE;
+	}
+out:
+	free(c);
+	return rc;
+}

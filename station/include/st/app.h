@@ -1,0 +1,59 @@
+/* station: the station's shell around the pure parts.
+ *
+ * st_app owns what one station process knows between scans (who is logged
+ * in) and applies a scan: store it raw, classify it, route it, perform the
+ * action, and commit all of it with its outbox event in one transaction;
+ * only then are the resulting events handed to the UI.  Headless mode prints
+ * them as JSON lines, the terminal UI as text.
+ */
+#ifndef QC_STATION_APP_H
+#define QC_STATION_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "st/config.h"
+#include "st/store.h"
+
+struct st_app; /* opaque */
+
+typedef int64_t st_clock_fn(void *ud);          /* UTC Unix ms */
+typedef void st_event_fn(json_t *ev, void *ud); /* ev is borrowed */
+
+struct st_app_opts {
+	const struct st_config *cfg;  /* borrowed; must outlive the app */
+	struct st_store *store;       /* borrowed; must outlive the app */
+	st_clock_fn *now_ms;          /* NULL = the system clock */
+	void *clock_ud;
+	st_event_fn *emit;            /* where events go */
+	void *emit_ud;
+};
+
+/* Create the app (and the station's row in the store).  On success *out owns
+ * it; free with st_app_free().  Errors: store errors, ST_ERR_NOMEM. */
+int st_app_new(const struct st_app_opts *opts, struct st_app **out);
+void st_app_free(struct st_app *app);
+
+/* One scan as it arrived: raw[0..n) (n already capped by the reader, which
+ * sets truncated when the scanner sent more), from source ("stdin", ...).
+ * Emits the events it causes.  Returns 0 when the scan is stored (whether or
+ * not it was a valid code), or the store's error when even the raw scan
+ * could not be stored (an "error" event with code "store_failed" says so). */
+int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated,
+		const char *source);
+
+/* Emit an event {"event": name, "ts": now, ...fields} (fields stolen). */
+void st_app_emit(struct st_app *app, const char *name, json_t *fields);
+
+/* Scans stored by this app since it started. */
+uint64_t st_app_scans(const struct st_app *app);
+
+int64_t st_app_now(const struct st_app *app);
+
+/* The configured scan cap ([scan] max_bytes). */
+size_t st_app_cfg_scan_max(const struct st_app *app);
+
+#endif

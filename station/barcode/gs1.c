@@ -212,7 +212,7 @@ static void check_ex(struct st_bc *bc, unsigned first, unsigned i, const char *e
 					continue;
 			}
 			st_bc_err_add(bc, "AI (%s) and AI (%s) must not appear together",
-				      bc->ai[i].ai, bc->ai[j].ai);
+				      bc->ai[j < i ? j : i].ai, bc->ai[j < i ? i : j].ai);
 		}
 		p += pn + (p[pn] == ',');
 	}

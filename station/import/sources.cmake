@@ -1,0 +1,1 @@
+target_sources(st PRIVATE ${CMAKE_CURRENT_LIST_DIR}/import.c)

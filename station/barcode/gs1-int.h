@@ -121,7 +121,8 @@ int st_gs1_check_digit(const char *d, size_t n);
 const struct gs1_ai_def *st_gs1_ai_lookup(const char *s, size_t n, size_t *ai_len);
 
 /* Validate val[0..n) as the value of AI ai[0..ai_len) (entry def) and append
- * it to bc whether valid or not, so that a UI can show what was read.  Fills
+ * it to bc whether valid or not (unless it holds a NUL byte), so that a UI can
+ * show what was read.  Fills
  * bc->gtin from a valid AI (01).  Returns 0, ST_ERR_PARSE (value invalid,
  * error added) or ST_ERR_RANGE (bc full; stop parsing). */
 int st_gs1_add(struct st_bc *bc, const struct gs1_ai_def *def, const char *ai, size_t ai_len,

@@ -63,8 +63,13 @@ int st_gs1_add(struct st_bc *bc, const struct gs1_ai_def *def, const char *ai, s
 	       const char *val, size_t n)
 {
 	bool ok = st_gs1_value_ok(bc, def, ai, ai_len, val, n);
-	int rc = st_bc_ai_add(bc, ai, ai_len, val, n);
+	int rc;
 
+	/* A value with a NUL byte is invalid (no character set has it) and
+	 * would not read back as a C string: report it, do not keep it. */
+	if (memchr(val, '\0', n))
+		return ST_ERR_PARSE;
+	rc = st_bc_ai_add(bc, ai, ai_len, val, n);
 	if (rc < 0)
 		return ST_ERR_RANGE;
 	if (ok && ai_len == 2 && ai[0] == '0' && ai[1] == '1' && bc->gtin[0] == '\0') {
@@ -260,9 +265,8 @@ void st_gs1_check_pairs(struct st_bc *bc, unsigned first)
 			if (ai[0] == '3' && ai[1] == '9' &&
 			    (ai[2] == '2' || ai[2] == '3' || ai[2] == '5') && ai[4] == '\0' &&
 			    ai[3] != '\0')
-				st_bc_err_add(bc,
-					      "AI (%s) is for a variable measure item, but the GTIN "
-					      "in AI (01) does not start with 9",
+				st_bc_err_add(bc, "AI (%s) is for a variable measure item, "
+						  "but the GTIN in AI (01) does not start with 9",
 					      ai);
 		}
 	}
@@ -343,7 +347,8 @@ int st_gs1_parse_element_string(struct st_bc *bc, const char *s, size_t n)
 			st_bc_err_add(bc, "byte %zu: AI (%.*s) has %u characters; a GS separator "
 					  "must follow them",
 				      v + def->max_len, (int)ai_len, ai, def->max_len);
-			rc = st_bc_ai_add(bc, ai, ai_len, s + v, vlen);
+			rc = memchr(s + v, '\0', vlen) ? ST_ERR_PARSE
+							: st_bc_ai_add(bc, ai, ai_len, s + v, vlen);
 		} else {
 			rc = st_gs1_add(bc, def, ai, ai_len, s + v, vlen);
 		}
@@ -403,8 +408,8 @@ int st_gs1_parse_bracketed(struct st_bc *bc, const char *s, size_t n)
 			pos++;
 		}
 		if (vlen > GS1_VALUE_MAX) {
-			st_bc_err_add(bc, "AI (%.*s): value of %zu characters at byte %zu is too long "
-					  "(at most %u)",
+			st_bc_err_add(bc, "AI (%.*s): value of %zu characters at byte %zu "
+					  "is too long (at most %u)",
 				      (int)ai_len, s + ai, vlen, raw, def->max_len);
 			continue;
 		}
@@ -443,6 +448,14 @@ static bool tail_parses(const char *s, size_t n)
 	return true;
 }
 
+static int ambiguous(struct st_bc *bc, const char *ai, size_t ai_len)
+{
+	st_bc_err_add(bc, "variable-length AI (%.*s) is followed by more data; the scanner "
+			  "dropped the GS separator, the split is ambiguous",
+		      (int)ai_len, ai);
+	return ST_ERR_PARSE;
+}
+
 int st_gs1_parse_unseparated(struct st_bc *bc, const char *s, size_t n)
 {
 	unsigned first = bc->n_ai, errs = st_gs1_err_count(bc);
@@ -474,23 +487,11 @@ int st_gs1_parse_unseparated(struct st_bc *bc, const char *s, size_t n)
 			vlen = n - v;
 			for (size_t k = def->min_len; k < vlen && k <= def->max_len; k++) {
 				if (st_gs1_value_ok(NULL, def, s + pos, ai_len, s + v, k) &&
-				    tail_parses(s + v + k, vlen - k)) {
-					st_bc_err_add(bc,
-						      "variable-length AI (%.*s) is followed by more "
-						      "data; the scanner dropped the GS separator, "
-						      "the split is ambiguous",
-						      (int)ai_len, s + pos);
-					return ST_ERR_PARSE;
-				}
+				    tail_parses(s + v + k, vlen - k))
+					return ambiguous(bc, s + pos, ai_len);
 			}
-			if (vlen > def->max_len) {
-				st_bc_err_add(bc,
-					      "variable-length AI (%.*s) is followed by more data; "
-					      "the scanner dropped the GS separator, the split is "
-					      "ambiguous",
-					      (int)ai_len, s + pos);
-				return ST_ERR_PARSE;
-			}
+			if (vlen > def->max_len)
+				return ambiguous(bc, s + pos, ai_len);
 		}
 		rc = st_gs1_add(bc, def, s + pos, ai_len, s + v, vlen);
 		if (rc == ST_ERR_RANGE)

@@ -78,6 +78,11 @@ static bool is_digit(char ch)
 	return ch >= '0' && ch <= '9';
 }
 
+static bool is_hex(char ch)
+{
+	return is_digit(ch) || (ch >= 'A' && ch <= 'F') || (ch >= 'a' && ch <= 'f');
+}
+
 /* CSET 82: the printable ASCII range '!' to 'z' without # $ @ [ \ ] ^ `. */
 static bool in_cset82(unsigned char ch)
 {
@@ -658,10 +663,9 @@ static bool run_lint(const struct vctx *c, unsigned lint, const char *d, size_t 
 		for (size_t i = 0; i < n; i++) {
 			if (d[i] != '%')
 				continue;
-			if (i + 2 >= n || !strchr("0123456789ABCDEFabcdef", d[i + 1]) ||
-			    !strchr("0123456789ABCDEFabcdef", d[i + 2]) || d[i + 1] == 0 ||
-			    d[i + 2] == 0)
-				return fail(c, "'%%' at character %zu is not followed by two hex digits",
+			if (i + 2 >= n || !is_hex(d[i + 1]) || !is_hex(d[i + 2]))
+				return fail(c, "'%%' at character %zu is not followed by "
+					       "two hex digits",
 					    (size_t)(d - c->val) + i + 1);
 			i += 2;
 		}
@@ -702,7 +706,8 @@ static bool run_lint(const struct vctx *c, unsigned lint, const char *d, size_t 
 
 		if (piece == 0 || total == 0)
 			return fail(c, "piece and total must not be zero");
-		return piece <= total || fail(c, "piece %u is more than the total %u", piece, total);
+		return piece <= total ||
+		       fail(c, "piece %u is more than the total %u", piece, total);
 	}
 	case GS1_LINT_IBAN:
 		return lint_iban(c, d, n);

@@ -37,33 +37,25 @@ bool st_gs1_check_digit_ok(const char *d, size_t n)
 
 int st_upce_expand(const char *in, size_t n, char out[13])
 {
-	const char *x = in + 1; /* the six data digits x[0..5] */
+	/* Where the suppressed zeros go depends on the last data digit (GS1
+	 * General Specifications, UPC-E zero suppression).  Each template gives
+	 * the ten UPC-A digits after the number system: 'a' to 'f' are the six
+	 * UPC-E data digits, '0' a restored zero. */
+	static const char *const tmpl[10] = {
+		"abf0000cde", "abf0000cde", "abf0000cde", /* mfr ab f 00, item 00 cde */
+		"abc00000de",                             /* mfr abc00, item 000 de */
+		"abcd00000e",                             /* mfr abcd0, item 0000 e */
+		"abcde0000f", "abcde0000f", "abcde0000f", /* mfr abcde, item 0000 f */
+		"abcde0000f", "abcde0000f",
+	};
+	const char *t;
 
 	if (n != 8 || !all_digits(in, n) || (in[0] != '0' && in[0] != '1'))
 		return ST_ERR_PARSE;
-	/* The last data digit says where the zeros that UPC-E suppressed go
-	 * (GS1 General Specifications, UPC-E zero suppression). */
+	t = tmpl[in[6] - '0'];
 	out[0] = in[0];
-	switch (x[5]) {
-	case '0':
-	case '1':
-	case '2': /* mfr x0 x1 x5 00, item 00 x2 x3 x4 */
-		memcpy(out + 1, (const char[]){ x[0], x[1], x[5], '0', '0', '0', '0', x[2], x[3], x[4] },
-		       10);
-		break;
-	case '3': /* mfr x0 x1 x2 00, item 000 x3 x4 */
-		memcpy(out + 1, (const char[]){ x[0], x[1], x[2], '0', '0', '0', '0', '0', x[3], x[4] },
-		       10);
-		break;
-	case '4': /* mfr x0 x1 x2 x3 0, item 0000 x4 */
-		memcpy(out + 1, (const char[]){ x[0], x[1], x[2], x[3], '0', '0', '0', '0', '0', x[4] },
-		       10);
-		break;
-	default: /* 5-9: mfr x0..x4, item 0000 x5 */
-		memcpy(out + 1, (const char[]){ x[0], x[1], x[2], x[3], x[4], '0', '0', '0', '0', x[5] },
-		       10);
-		break;
-	}
+	for (int i = 0; i < 10; i++)
+		out[1 + i] = t[i] == '0' ? '0' : in[1 + (t[i] - 'a')];
 	out[11] = in[7];
 	out[12] = '\0';
 	return ST_OK;

@@ -32,7 +32,8 @@ static void render(const struct st_bc *b, char *out, size_t outsz)
 
 	out[0] = '\0';
 	for (unsigned i = 0; i < b->n_ai && o < outsz; i++)
-		o += (size_t)snprintf(out + o, outsz - o, "(%s)%s", b->ai[i].ai, st_bc_ai_value(b, i));
+		o += (size_t)snprintf(out + o, outsz - o, "(%s)%s", b->ai[i].ai,
+				      st_bc_ai_value(b, i));
 }
 
 static bool has_error(const struct st_bc *b, const char *what)
@@ -180,7 +181,8 @@ static void element_string__invalid(void **state)
 		{ "00009501101000000002", ST_ERR_PARSE, NULL, "check digit should be 1" },
 		{ "0109501101020917" "17231345", ST_ERR_PARSE, NULL,
 		  "AI (17) value '231345': month 13 is not valid" },
-		{ "0109501101020917" "17230431", ST_ERR_PARSE, NULL, "day 31 is not valid in month 04" },
+		{ "0109501101020917" "17230431", ST_ERR_PARSE, NULL,
+		  "day 31 is not valid in month 04" },
 		{ "0109501101020917" "17230229", ST_ERR_PARSE, NULL, "day 29 is not valid" },
 		/* Day 00 is not allowed where the rule is yymmdd (7006). */
 		{ "0109501101020917" "7006251200", ST_ERR_PARSE, NULL, "day 00 is not valid" },
@@ -211,16 +213,19 @@ static void element_string__invalid(void **state)
 		{ "0109501101020917" "10A" GS "10B", ST_ERR_PARSE, NULL,
 		  "AI (10) appears twice with different values" },
 		/* Content rules of the dictionary. */
-		{ "0109501101020917" "422999", ST_ERR_PARSE, NULL, "999 is not an ISO 3166 country code" },
+		{ "0109501101020917" "422999", ST_ERR_PARSE, NULL,
+		  "999 is not an ISO 3166 country code" },
 		{ "0190614141000046" "3102001250" "3932001" "450", ST_ERR_PARSE, NULL,
 		  "001 is not an ISO 4217 currency code" },
-		{ "0109501101020917" "8008" "25123125", ST_ERR_PARSE, NULL, "hour 25 is not valid" },
+		{ "0109501101020917" "8008" "25123125", ST_ERR_PARSE, NULL,
+		  "hour 25 is not valid" },
 		{ "00009501101000000001" "4321" "2", ST_ERR_PARSE, NULL, "must be 0 or 1" },
-		{ "00009501101000000001" "7041" "AAA", ST_ERR_PARSE, NULL, "not a package type code" },
+		{ "00009501101000000001" "7041" "AAA", ST_ERR_PARSE, NULL,
+		  "not a package type code" },
 		{ "8013" "1987654Ad4X4bL5ttr2310cXK", ST_ERR_PARSE, NULL,
 		  "check characters should be '2K'" },
-		{ "4159501101530010" "8020" "INV1234" GS "8007" "GB98MIDL07009312345670", ST_ERR_PARSE,
-		  NULL, "IBAN check digits are wrong" },
+		{ "4159501101530010" "8020" "INV1234" GS "8007" "GB98MIDL07009312345670",
+		  ST_ERR_PARSE, NULL, "IBAN check digits are wrong" },
 		{ "00009501101000000001" "4309" "18000000013600000000", ST_ERR_PARSE, NULL,
 		  "latitude is out of range" },
 		{ "8003" "19501101530003", ST_ERR_PARSE, NULL, "character 1 must be 0" },
@@ -229,7 +234,8 @@ static void element_string__invalid(void **state)
 		  "bad base64 '=' padding" },
 		/* Structure. */
 		{ "89123", ST_ERR_PARSE, NULL, "byte 0: unknown AI '89'" },
-		{ "0109501101020917" "3106000750", ST_ERR_PARSE, NULL, "byte 16: unknown AI '3106'" },
+		{ "0109501101020917" "3106000750", ST_ERR_PARSE, NULL,
+		  "byte 16: unknown AI '3106'" },
 		{ "0109501101020917" "10ABC" GS, ST_ERR_PARSE, NULL,
 		  "byte 21: GS separator at the end of the data" },
 		{ GS "0109501101020917", ST_ERR_PARSE, NULL, "byte 0: GS separator where an AI" },
@@ -257,6 +263,21 @@ static void element_string__reads_only_n_bytes(void **state)
 	assert_int_equal(st_gs1_parse_element_string(&bc, buf, 21), ST_OK);
 	assert_int_equal(bc.n_ai, 2);
 	assert_string_equal(st_bc_find_ai(&bc, "10"), "ABC");
+}
+
+static void element_string__nul_in_value_is_reported_not_kept(void **state)
+{
+	/* A value must read back as a C string: one with a NUL byte is an
+	 * error and is left out of the AI list. */
+	static const char buf[] = "0109501101020917" "10AB\0C";
+
+	(void)state;
+	memset(&bc, 0, sizeof(bc));
+	assert_int_equal(st_gs1_parse_element_string(&bc, buf, sizeof(buf) - 1), ST_ERR_PARSE);
+	assert_int_equal(bc.n_ai, 1);
+	assert_true(has_error(&bc, "character 3 0x00 is not in GS1 CSET 82"));
+	for (unsigned i = 0; i < bc.n_ai; i++)
+		assert_int_equal(strlen(st_bc_ai_value(&bc, i)), bc.ai[i].len);
 }
 
 static void element_string__fills_gtin_from_ai_01(void **state)
@@ -305,16 +326,19 @@ static void dl__table(void **state)
 		  "(01)09506000134352(10)ABC(17)241231", NULL },
 		/* Custom domain with a path prefix; GTIN-13 padded to 14 digits;
 		 * percent-decoding; query parameters that are not AIs ignored. */
-		{ "https://brand.example.com/p/en/01/9506000134352/21/S%2F1?3103=000123&linkType=gs1:pip",
+		{ "https://brand.example.com/p/en/01/9506000134352/21/S%2F1"
+		  "?3103=000123&linkType=gs1:pip",
 		  ST_OK, "(01)09506000134352(21)S/1(3103)000123", NULL },
 		{ "HTTP://example.com/01/96385074", ST_OK, "(01)00000096385074", NULL },
 		{ "https://example.com/01/09506000134352/22/A1/10/B2/21/C3#frag", ST_OK,
 		  "(01)09506000134352(22)A1(10)B2(21)C3", NULL },
-		{ "https://example.com/00/009501101000000001", ST_OK, "(00)009501101000000001", NULL },
+		{ "https://example.com/00/009501101000000001", ST_OK, "(00)009501101000000001",
+		  NULL },
 		{ "https://example.com/414/9501101530003/254/DOCK1", ST_OK, NULL, NULL },
 		{ "https://example.com/8004/9501101ASSET42", ST_OK, NULL, NULL },
 		/* Invalid. */
-		{ "https://id.gs1.org/01/09506000134353", ST_ERR_PARSE, NULL, "check digit should be 2" },
+		{ "https://id.gs1.org/01/09506000134353", ST_ERR_PARSE, NULL,
+		  "check digit should be 2" },
 		{ "https://id.gs1.org/01/09506000134352/21/S1/10/L1", ST_ERR_PARSE, NULL,
 		  "out of order" },
 		{ "https://id.gs1.org/01/09506000134352/17/251231", ST_ERR_PARSE, NULL,
@@ -360,22 +384,20 @@ static void dl__is_dl_uri(void **state)
 
 static void dl__same_ais_as_element_string(void **state)
 {
+	static const char dl[] = "https://id.gs1.org/01/09506000134352/10/ABC?17=241231";
+	static const char es[] = "0109506000134352" "10ABC" GS "17241231";
 	char a[512], b[512];
 
 	(void)state;
 	memset(&bc, 0, sizeof(bc));
-	assert_int_equal(st_gs1_parse_dl(&bc, "https://id.gs1.org/01/09506000134352/10/ABC?17=241231",
-					 53),
-			 ST_OK);
+	assert_int_equal(st_gs1_parse_dl(&bc, dl, strlen(dl)), ST_OK);
 	render(&bc, a, sizeof(a));
 	memset(&bc, 0, sizeof(bc));
-	assert_int_equal(st_gs1_parse_element_string(&bc, "0109506000134352" "10ABC" GS "17241231",
-						     30),
-			 ST_OK);
+	assert_int_equal(st_gs1_parse_element_string(&bc, es, strlen(es)), ST_OK);
 	render(&bc, b, sizeof(b));
 	/* Same AIs and values; order follows the source (path, then query). */
 	assert_string_equal(a, "(01)09506000134352(10)ABC(17)241231");
-	assert_string_equal(b, "(01)09506000134352(10)ABC(17)241231");
+	assert_string_equal(b, a);
 }
 
 /* ---- keyboard-wedge scans without GS -------------------------------------- */
@@ -459,6 +481,7 @@ int main(void)
 		cmocka_unit_test(element_string__valid),
 		cmocka_unit_test(element_string__invalid),
 		cmocka_unit_test(element_string__reads_only_n_bytes),
+		cmocka_unit_test(element_string__nul_in_value_is_reported_not_kept),
 		cmocka_unit_test(element_string__fills_gtin_from_ai_01),
 		cmocka_unit_test(element_string__too_many_ais_is_an_error),
 		cmocka_unit_test(bracketed__table),

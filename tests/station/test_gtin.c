@@ -87,7 +87,8 @@ static void gtin_parse__table(void **state)
 		  "GTIN-13 '4006381333932': check digit should be 1" },
 		{ "09501101020916", false, ST_ERR_PARSE, "", 0,
 		  "GTIN-14 '09501101020916': check digit should be 7" },
-		{ "04252615", true, ST_ERR_PARSE, "", 0, "UPC-E '04252615': check digit should be 4" },
+		{ "04252615", true, ST_ERR_PARSE, "", 0,
+		  "UPC-E '04252615': check digit should be 4" },
 		{ "24252614", true, ST_ERR_PARSE, "", 0, "starting with 0 or 1" },
 		{ "12345678901", false, ST_ERR_PARSE, "", 0, "11 digits" },
 		{ "40063813A3931", false, ST_ERR_PARSE, "", 0, "character 9 is not a digit" },
@@ -108,7 +109,8 @@ static void gtin_parse__table(void **state)
 			assert_int_equal(bc.err.n, 1);
 			assert_false(bc.valid);
 			if (!strstr(bc.err.msg[0], t[i].err))
-				fail_msg("'%s': error '%s' lacks '%s'", t[i].in, bc.err.msg[0], t[i].err);
+				fail_msg("'%s': error '%s' lacks '%s'", t[i].in, bc.err.msg[0],
+					 t[i].err);
 		}
 	}
 }

@@ -517,6 +517,22 @@ static int open_error(struct st_store *s, bool create)
 			     e ? strerror(e) : sqlite3_errmsg(s->db));
 }
 
+/* True when path's write-ahead log holds frames not yet in the file. */
+static bool wal_has_frames(const char *path)
+{
+	struct stat st;
+	size_t n = strlen(path) + sizeof("-wal");
+	char *wal = malloc(n);
+	bool frames;
+
+	if (!wal)
+		return true; /* when in doubt, leave it alone */
+	snprintf(wal, n, "%s-wal", path);
+	frames = stat(wal, &st) == 0 && st.st_size > 32; /* more than the WAL header */
+	free(wal);
+	return frames;
+}
+
 int st_store_open(const char *path, const struct st_store_opts *opts, struct st_store **out,
 		  char *err, size_t errlen)
 {
@@ -601,6 +617,11 @@ int st_store_open(const char *path, const struct st_store_opts *opts, struct st_
 	return ST_OK;
 
 out:
+	/* A newer qcstation's unfinished WAL is its business: do not
+	 * checkpoint it into the file on close (the one write a refused open
+	 * could still do).  An empty one is removed as usual. */
+	if (rc == ST_ERR_SCHEMA_NEWER && wal_has_frames(path))
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
 	if (err && errlen) {
 		switch (rc) {
 		case ST_ERR_SCHEMA_NEWER:

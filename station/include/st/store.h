@@ -90,7 +90,9 @@ int st_store_operator_upsert(struct st_store *s, const struct st_operator *op, i
 int st_store_operator_by_badge(struct st_store *s, const char *badge, struct st_operator *out);
 
 /* An operator's shift at a station: login opens one, logout (or another
- * badge) closes it. */
+ * badge) closes it.  session_start also ends, at ts_ms, any session still
+ * open at that station (a crash, a missed logout).  session_end gives
+ * ST_ERR_NOTFOUND when the session does not exist or has already ended. */
 int st_store_session_start(struct st_store *s, int64_t operator_id, int64_t station_id,
 			   int64_t ts_ms, int64_t *id);
 int st_store_session_end(struct st_store *s, int64_t session_id, int64_t ts_ms);

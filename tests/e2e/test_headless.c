@@ -282,8 +282,8 @@ static void headless__bad_input_is_stored_and_refused(void **state)
 	free(raw);
 	assert_int_equal(db_count(f->db, "SELECT count(*) FROM scan WHERE truncated = 1"), 1);
 	raw = db_raw(f->db, id_bin, &n);
-	assert_int_equal(n, 8);
-	assert_memory_equal(raw, "ORD-10\xe9\xff" "01", 8);
+	assert_int_equal(n, 10);
+	assert_memory_equal(raw, "ORD-10\xe9\xff" "01", 10);
 	free(raw);
 	assert_int_equal(db_count(f->db, "SELECT count(*) FROM scan WHERE instr(raw, x'1d') > 0"), 1);
 }

@@ -61,10 +61,11 @@ void st_term_emit(json_t *ev, void *out_file)
 			     "Scan your badge to log in; Ctrl-D quits.\n",
 			s(ev, "version"), s(ev, "station"), s(ev, "database"));
 	} else if (!strcmp(name, "scan")) {
-		if (!b(ev, "valid")) {
-			json_array_foreach(json_object_get(ev, "errors"), i, x)
+		/* A refused scan is followed by an "error" event that says why;
+		 * further reasons of an invalid code are listed here. */
+		json_array_foreach(json_object_get(ev, "errors"), i, x)
+			if (i > 0)
 				fprintf(out, "  ! %s\n", json_string_value(x));
-		}
 	} else if (!strcmp(name, "login")) {
 		x = json_object_get(ev, "operator");
 		fprintf(out, "OK  Logged in: %s (%s)\n", s(x, "name"), s(x, "role"));

@@ -70,6 +70,7 @@ struct st_store {
 	bool readonly;
 	int busy_timeout_ms;
 	char errmsg[STORE_ERRMSG_LEN]; /* detail of the last failure, "" when none */
+	struct st_order *order_tmp;    /* order_by_number's scratch (300 KiB), made once */
 };
 
 /* Record the failure of the operation what from the connection's last

@@ -245,7 +245,7 @@ static int show_item(struct st_app *app, const struct st_route *r)
 			return rc;
 		}
 		if (rc == 0) {
-			json_object_set_new(f, "order", st_json_order(app->order));
+			json_object_set_new(f, "order", st_json_order(app->order, 0));
 			for (unsigned i = 0; i < app->order->n_line; i++)
 				if (app->order->line[i].line_no == it.line_no)
 					json_object_set_new(f, "line", st_json_line(&app->order->line[i]));
@@ -281,7 +281,7 @@ static int perform(struct st_app *app, const struct st_route *r)
 			return ST_OK;
 		}
 		if (rc == 0)
-			queue(app, "order", json_pack("{s:o}", "order", st_json_order(app->order)));
+			queue(app, "order", json_pack("{s:o}", "order", st_json_order(app->order, 1)));
 		return rc;
 	case ST_ACT_SHOW_ITEM:
 		return show_item(app, r);

@@ -164,14 +164,18 @@ json_t *st_json_line(const struct st_line *l)
 	return o;
 }
 
-json_t *st_json_order(const struct st_order *ord)
+json_t *st_json_order(const struct st_order *ord, int with_lines)
 {
 	json_t *lines = json_array();
 	char t1[32], t2[32];
 
-	for (unsigned i = 0; i < ord->n_line; i++)
+	for (unsigned i = 0; with_lines && i < ord->n_line; i++)
 		json_array_append_new(lines, st_json_line(&ord->line[i]));
-	return json_pack("{s:s, s:s, s:s, s:o, s:b, s:b, s:b, s:{s:b, s:b}, s:b, s:o, s:o, s:o}",
+	if (!with_lines) {
+		json_decref(lines);
+		lines = NULL;
+	}
+	return json_pack("{s:s, s:s, s:s, s:o, s:b, s:b, s:b, s:{s:b, s:b}, s:b, s:o, s:o, s:o*}",
 			 "number", ord->number, "customer", ord->customer_name, "status", ord->status,
 			 "ship_country", str_or_null(ord->ship_country), "cancelled", ord->cancelled,
 			 "custom", ord->custom, "gift_box", ord->gift_box, "payment", "deposit_paid",

@@ -28,7 +28,9 @@ const char *st_json_time(int64_t ts_ms, char buf[32]);
 json_t *st_json_barcode(const struct st_bc *bc, const uint8_t *in, size_t n);
 
 json_t *st_json_product(const struct st_product *p);
-json_t *st_json_order(const struct st_order *o);
+/* The order; with its lines when with_lines (an item event carries the
+ * order without lines, and the item's own line beside it). */
+json_t *st_json_order(const struct st_order *o, int with_lines);
 json_t *st_json_line(const struct st_line *l);
 json_t *st_json_item(const struct st_item *it);
 json_t *st_json_operator(const struct st_operator *op);

@@ -53,12 +53,12 @@ static void new_path(char *p, size_t cap, const char *stem)
 	snprintf(p, cap, "%s/%s-%u.db", tmpdir, stem, ++file_no);
 }
 
-/* data/demo/orders.json, found from QC_TEST_DATA (tests/data). */
+/* data/demo/orders.json, found from QC_SRC (the source tree; set by ctest). */
 static void demo_path(char *p, size_t cap)
 {
-	const char *data = getenv("QC_TEST_DATA");
+	const char *src = getenv("QC_SRC");
 
-	snprintf(p, cap, "%s/../../data/demo/orders.json", data ? data : "tests/data");
+	snprintf(p, cap, "%s/data/demo/orders.json", src ? src : ".");
 }
 
 static struct st_store *open_store(const char *path)

@@ -6,8 +6,8 @@
  * (FNC1 in first position), which is all the classifier needs to know.
  */
 #include <string.h>
-
 #include "barcode-int.h"
+
 
 size_t st_aim_prefix_len(const char *s, size_t n)
 {

@@ -17,6 +17,9 @@
 #define ST_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define ST_PRINTF(f, a)
+/* Banned functions (STYLE.md section 4). */
+#pragma GCC poison sprintf strcpy strcat gets atoi atol strtok
+
 #endif
 
 /* Append an error message to bc->err (truncated to ST_BC_ERR_LEN; counted in
@@ -95,5 +98,8 @@ int st_tracking_parse(struct st_bc *bc, const char *s, size_t n);
 
 /* ---- pattern.c ----------------------------------------------------------- */
 /* (see st_bc_pattern_match() in st/barcode.h) */
+
+/* Banned functions (STYLE.md section 4). */
+#pragma GCC poison sprintf strcpy strcat gets atoi atol strtok
 
 #endif

@@ -9,8 +9,8 @@
  * last GS1 element strings that lost their separators.
  */
 #include <string.h>
-
 #include "barcode-int.h"
+
 
 static const char *const commands[] = {
 	"PASS", "FAIL", "PASS-ALL", "CANCEL", "DONE", "NEXT", "BACK", "UNDO", "LOGOUT",

@@ -9,8 +9,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-
 #include "barcode-int.h"
+
 
 #define COUNT_MAX 64
 

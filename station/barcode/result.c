@@ -3,8 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
 #include "barcode-int.h"
+
 
 void st_bc_err_add(struct st_bc *bc, const char *fmt, ...)
 {

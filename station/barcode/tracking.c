@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-
 #include "barcode-int.h"
+
 
 /* The longest form is 420 + ZIP+4 + a 26-digit IMpb number: 38 characters.
  * Anything longer after dropping spaces is no tracking number, and stopping

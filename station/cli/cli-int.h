@@ -61,4 +61,7 @@ int qc_cmd_import(struct qc_cli *c, int argc, char **argv);
 extern const unsigned char qc_demo_data[];
 extern const size_t qc_demo_data_len;
 
+/* Banned functions (STYLE.md section 4). */
+#pragma GCC poison sprintf strcpy strcat gets atoi atol strtok
+
 #endif

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli-int.h"
 #include "st/cli.h"
 #include "st/err.h"
+#include "cli-int.h"
 
 #ifndef QC_VERSION
 #define QC_VERSION "0.0.0"

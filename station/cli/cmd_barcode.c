@@ -4,10 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli-int.h"
 #include "st/barcode.h"
 #include "st/events.h"
 #include "st/lines.h"
+#include "cli-int.h"
 
 static void print_text(const struct st_bc *bc, const char *in, size_t n)
 {

@@ -5,8 +5,8 @@
 
 #include <jansson.h>
 
-#include "cli-int.h"
 #include "st/err.h"
+#include "cli-int.h"
 
 static void report_text(const char *line, void *ud)
 {

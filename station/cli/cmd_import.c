@@ -4,8 +4,8 @@
 
 #include <jansson.h>
 
-#include "cli-int.h"
 #include "st/import.h"
+#include "cli-int.h"
 
 int qc_cmd_import(struct qc_cli *c, int argc, char **argv)
 {

@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli-int.h"
 #include "st/app.h"
 #include "st/err.h"
 #include "st/import.h"
 #include "st/ui.h"
+#include "cli-int.h"
 
 #ifndef QC_VERSION
 #define QC_VERSION "0.0.0"

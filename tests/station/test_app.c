@@ -1,0 +1,194 @@
+/* st_app, the shell that applies a scan: with a real SQLite file, a fake
+ * clock and the events captured.  The end-to-end tests drive the binary;
+ * these reach what a binary cannot be made to do on demand (a failing
+ * business write). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "st/app.h"
+#include "st/err.h"
+#include "st/import.h"
+
+struct fx {
+	char dir[64], db[128];
+	struct st_config cfg;
+	struct st_store *store;
+	struct st_app *app;
+	int64_t now;
+	json_t *events;   /* every event emitted, in order */
+};
+
+static int64_t fake_now(void *ud)
+{
+	return ((struct fx *)ud)->now;
+}
+
+static void capture(json_t *ev, void *ud)
+{
+	json_array_append(((struct fx *)ud)->events, ev);
+}
+
+static int setup(void **state)
+{
+	static const char doc[] =
+		"{\"format\": \"qcstation-import\", \"version\": 1,"
+		" \"operators\": [{\"badge\": \"BADGE-0001\", \"name\": \"Ana Ruiz\", \"role\": \"inspector\"}]}";
+	struct fx *f = calloc(1, sizeof(*f));
+	struct st_store_opts so = { .create = true };
+	struct st_import_stats stats;
+	char err[512];
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/qc-app-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->db, sizeof(f->db), "%s/s.db", f->dir);
+	st_config_defaults(&f->cfg);
+	assert_int_equal(st_store_open(f->db, &so, &f->store, err, sizeof(err)), ST_OK);
+	assert_int_equal(st_import_json(f->store, doc, sizeof(doc) - 1, "t", &stats, err, sizeof(err)),
+			 ST_OK);
+	f->events = json_array();
+	f->now = 1764183600000; /* 2025-11-26T19:00:00Z */
+	{
+		struct st_app_opts o = { .cfg = &f->cfg, .store = f->store, .now_ms = fake_now,
+					 .clock_ud = f, .emit = capture, .emit_ud = f };
+
+		assert_int_equal(st_app_new(&o, &f->app), ST_OK);
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char p[200];
+
+	st_app_free(f->app);
+	st_store_close(f->store);
+	json_decref(f->events);
+	snprintf(p, sizeof(p), "%s-wal", f->db);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", f->db);
+	unlink(p);
+	unlink(f->db);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void scan(struct fx *f, const char *code)
+{
+	json_array_clear(f->events);
+	st_app_scan(f->app, (const uint8_t *)code, strlen(code), false, "test");
+}
+
+static const char *ev_name(struct fx *f, size_t i)
+{
+	return json_string_value(json_object_get(json_array_get(f->events, i), "event"));
+}
+
+static int64_t count(struct fx *f, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *q;
+	int64_t n = -1;
+
+	assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(h);
+	return n;
+}
+
+static void exec_sql(struct fx *f, const char *sql)
+{
+	sqlite3 *h;
+
+	assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+static void app__events_carry_the_injected_clock(void **state)
+{
+	struct fx *f = *state;
+
+	scan(f, "BADGE-0001");
+	assert_string_equal(ev_name(f, 0), "scan");
+	assert_string_equal(ev_name(f, 1), "login");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(f->events, 0), "ts")),
+			    "2025-11-26T19:00:00.000Z");
+	assert_int_equal(count(f, "SELECT ts_ms FROM scan"), f->now);
+	assert_int_equal(st_app_scans(f->app), 1);
+}
+
+/* When the action's writes fail, the step is undone but the raw scan is
+ * still stored, with an error saying so (nothing a scanner sent is lost). */
+static void app__failed_step_still_stores_the_raw_scan(void **state)
+{
+	struct fx *f = *state;
+	json_t *err;
+
+	/* Make every login's session write fail, as a broken disk sector or a
+	 * constraint would: the step (session + login outbox) must roll back. */
+	exec_sql(f, "CREATE TRIGGER no_sessions BEFORE INSERT ON operator_session "
+		    "BEGIN SELECT RAISE(ABORT, 'sessions refused by the test'); END;");
+	scan(f, "BADGE-0001");
+	assert_int_equal(json_array_size(f->events), 2);
+	assert_string_equal(ev_name(f, 0), "scan");
+	assert_string_equal(ev_name(f, 1), "error");
+	err = json_array_get(f->events, 1);
+	assert_string_equal(json_string_value(json_object_get(err, "code")), "store_failed");
+	assert_non_null(strstr(json_string_value(json_object_get(err, "message")), "sessions refused"));
+	assert_int_equal(count(f, "SELECT count(*) FROM scan WHERE raw = CAST('BADGE-0001' AS BLOB)"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE type = 'login'"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM operator_session"), 0);
+
+	/* Nobody was logged in by the failed step. */
+	scan(f, "ORD-100231");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(f->events, 1), "code")),
+			    "login_required");
+}
+
+/* When even the raw scan cannot be stored, the error says so plainly and
+ * the station goes on. */
+static void app__unstorable_scan_is_reported_not_hidden(void **state)
+{
+	struct fx *f = *state;
+	json_t *err;
+
+	scan(f, "BADGE-0001");
+	exec_sql(f, "CREATE TRIGGER no_scans BEFORE INSERT ON scan "
+		    "BEGIN SELECT RAISE(ABORT, 'scans refused by the test'); END;");
+	scan(f, "ORD-100231");
+	assert_int_equal(json_array_size(f->events), 1);
+	err = json_array_get(f->events, 0);
+	assert_string_equal(json_string_value(json_object_get(err, "code")), "store_failed");
+	assert_non_null(strstr(json_string_value(json_object_get(err, "message")), "NOT stored"));
+	/* What was stored before is still there. */
+	assert_int_equal(count(f, "SELECT count(*) FROM scan"), 1);
+	exec_sql(f, "DROP TRIGGER no_scans");
+	scan(f, "ORD-100231");
+	assert_string_equal(ev_name(f, 0), "scan");
+	assert_int_equal(count(f, "SELECT count(*) FROM scan"), 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(app__events_carry_the_injected_clock, setup, teardown),
+		cmocka_unit_test_setup_teardown(app__failed_step_still_stores_the_raw_scan, setup, teardown),
+		cmocka_unit_test_setup_teardown(app__unstorable_scan_is_reported_not_hidden, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -17,6 +17,7 @@
 #include "st/app.h"
 #include "st/err.h"
 #include "st/import.h"
+#include "common/testutil.h"
 
 struct fx {
 	char dir[64], db[128];
@@ -47,8 +48,7 @@ static int setup(void **state)
 	struct st_import_stats stats;
 	char err[512];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/qc-app-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(qc_tmpdir_make(f->dir, sizeof(f->dir), "app"), 0);
 	snprintf(f->db, sizeof(f->db), "%s/s.db", f->dir);
 	st_config_defaults(&f->cfg);
 	assert_int_equal(st_store_open(f->db, &so, &f->store, err, sizeof(err)), ST_OK);
@@ -69,17 +69,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[200];
 
 	st_app_free(f->app);
 	st_store_close(f->store);
 	json_decref(f->events);
-	snprintf(p, sizeof(p), "%s-wal", f->db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->db);
-	unlink(p);
-	unlink(f->db);
-	rmdir(f->dir);
+	qc_tmpdir_remove(f->dir);
 	free(f);
 	return 0;
 }

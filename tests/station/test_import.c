@@ -18,6 +18,7 @@
 #include "st/err.h"
 #include "st/import.h"
 #include "st/store.h"
+#include "common/testutil.h"
 
 static char tmpdir[64];
 static unsigned file_no;
@@ -25,27 +26,13 @@ static unsigned file_no;
 static int group_setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/qc-test-import-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return qc_tmpdir_make(tmpdir, sizeof(tmpdir), "import");
 }
 
 static int group_teardown(void **state)
 {
-	DIR *d = opendir(tmpdir);
-	struct dirent *e;
-	char p[512];
-
 	(void)state;
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", tmpdir, e->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	return rmdir(tmpdir);
+	return qc_tmpdir_remove(tmpdir);
 }
 
 static void new_path(char *p, size_t cap, const char *stem)

@@ -27,6 +27,7 @@ struct st_app {
 	void *clock_ud;
 	st_event_fn *emit;
 	void *emit_ud;
+	const struct st_log *log;
 
 	int64_t station_id;
 	struct st_operator op;   /* logged-in operator; op.id == 0 when none */
@@ -75,6 +76,7 @@ int st_app_new(const struct st_app_opts *o, struct st_app **out)
 	app->clock_ud = o->clock_ud;
 	app->emit = o->emit;
 	app->emit_ud = o->emit_ud;
+	app->log = o->log;
 	app->order = malloc(sizeof(*app->order));
 	app->pending = json_array();
 	if (!app->order || !app->pending) {
@@ -132,6 +134,7 @@ static void queue(struct st_app *app, const char *name, json_t *fields)
 
 static void queue_error(struct st_app *app, const char *code, const char *msg)
 {
+	st_log(app->log, LOG_DEBUG, "scan refused: %s: %s", code, msg);
 	queue(app, "error", json_pack("{s:s, s:s}", "code", code, "message", msg));
 }
 
@@ -195,6 +198,7 @@ static int do_login(struct st_app *app, const char *badge)
 	if (rc < 0)
 		return rc;
 	app->op = op;
+	st_log(app->log, LOG_INFO, "operator %s logged in at %s", op.badge, app->cfg->station_code);
 	queue(app, "login", json_pack("{s:o, s:I}", "operator", st_json_operator(&op), "session",
 				      (json_int_t)app->session_id));
 	return ST_OK;
@@ -210,6 +214,7 @@ static int do_logout(struct st_app *app)
 							   "station", app->cfg->station_code));
 	if (rc < 0)
 		return rc;
+	st_log(app->log, LOG_INFO, "operator %s logged out", app->op.badge);
 	queue(app, "logout", json_pack("{s:o, s:s}", "operator", st_json_operator(&app->op),
 				       "reason", "command"));
 	memset(&app->op, 0, sizeof(app->op));
@@ -388,6 +393,7 @@ int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated
 	app->session_id = before_session;
 	snprintf(msg, sizeof(msg), "could not store the scan's result: %s (%s)", st_strerror(rc),
 		 st_store_errmsg(app->store));
+	st_log(app->log, LOG_ERR, "%s; storing the raw scan alone", msg);
 	rc = st_store_begin(app->store);
 	if (rc == 0)
 		rc = store_scan(app, raw, n, truncated, source, st_bc_kind_name(bc->kind), false,
@@ -407,6 +413,7 @@ int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated
 	json_decref(scan_ev);
 	snprintf(msg, sizeof(msg), "the scan was NOT stored: %s (%s)", st_strerror(rc),
 		 st_store_errmsg(app->store));
+	st_log(app->log, LOG_ERR, "%s", msg);
 	queue_error(app, "store_failed", msg);
 	flush(app, true);
 	return rc;

@@ -39,6 +39,7 @@ int qc_cmd_run(struct qc_cli *c, int argc, char **argv)
 	struct st_store *s = NULL;
 	struct st_app *app = NULL;
 	const char *station = NULL;
+	struct st_log log = { .fn = st_log_stderr };
 	bool headless = !isatty(STDIN_FILENO), demo = false;
 	int rc;
 
@@ -70,6 +71,7 @@ int qc_cmd_run(struct qc_cli *c, int argc, char **argv)
 		}
 		snprintf(c->cfg.station_code, sizeof(c->cfg.station_code), "%s", station);
 	}
+	log.level = c->cfg.log_level;
 	rc = qc_open_store(c, true, false, &s);
 	if (rc)
 		return rc;
@@ -84,6 +86,7 @@ int qc_cmd_run(struct qc_cli *c, int argc, char **argv)
 			.store = s,
 			.emit = headless ? st_headless_emit : st_term_emit,
 			.emit_ud = stdout,
+			.log = &log,
 		};
 		int err = st_app_new(&o, &app);
 
@@ -97,12 +100,16 @@ int qc_cmd_run(struct qc_cli *c, int argc, char **argv)
 			    json_pack("{s:s, s:s, s:s, s:i, s:s}", "version", QC_VERSION, "station",
 				      c->cfg.station_code, "database", c->db_path, "schema",
 				      ST_STORE_SCHEMA_VERSION, "mode", headless ? "headless" : "terminal"));
+		st_log(&log, LOG_INFO, "station %s ready (%s mode, database %s)", c->cfg.station_code,
+		       headless ? "headless" : "terminal", c->db_path);
 		err = st_ui_run(app, STDIN_FILENO, "stdin", c->stop, headless ? NULL : "scan> ", stdout);
 		if (!headless)
 			putchar('\n');
 		st_app_emit(app, "shutdown",
 			    json_pack("{s:I, s:s}", "scans", (json_int_t)st_app_scans(app), "reason",
 				      *c->stop ? "signal" : err < 0 ? "error" : "end of input"));
+		st_log(&log, LOG_INFO, "station %s stopped after %llu scans", c->cfg.station_code,
+		       (unsigned long long)st_app_scans(app));
 		rc = err < 0 ? qc_exit_for(err) : QC_EXIT_OK;
 	}
 out:

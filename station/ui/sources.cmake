@@ -1,5 +1,6 @@
 target_sources(st PRIVATE
 	${CMAKE_CURRENT_LIST_DIR}/json.c
+	${CMAKE_CURRENT_LIST_DIR}/log.c
 	${CMAKE_CURRENT_LIST_DIR}/lines.c
 	${CMAKE_CURRENT_LIST_DIR}/run.c
 	${CMAKE_CURRENT_LIST_DIR}/headless.c

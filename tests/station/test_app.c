@@ -26,7 +26,17 @@ struct fx {
 	struct st_app *app;
 	int64_t now;
 	json_t *events;   /* every event emitted, in order */
+	struct st_log log;
+	char logged[1024];  /* log lines, newline-separated */
 };
+
+static void log_sink(int level, const char *msg, void *ud)
+{
+	struct fx *f = ud;
+	size_t n = strlen(f->logged);
+
+	snprintf(f->logged + n, sizeof(f->logged) - n, "%s: %s\n", st_log_level_name(level), msg);
+}
 
 static int64_t fake_now(void *ud)
 {
@@ -58,7 +68,9 @@ static int setup(void **state)
 	f->now = 1764183600000; /* 2025-11-26T19:00:00Z */
 	{
 		struct st_app_opts o = { .cfg = &f->cfg, .store = f->store, .now_ms = fake_now,
-					 .clock_ud = f, .emit = capture, .emit_ud = f };
+					 .clock_ud = f, .emit = capture, .emit_ud = f, .log = &f->log };
+
+		f->log = (struct st_log){ .level = LOG_INFO, .fn = log_sink, .ud = f };
 
 		assert_int_equal(st_app_new(&o, &f->app), ST_OK);
 	}
@@ -144,6 +156,7 @@ static void app__failed_step_still_stores_the_raw_scan(void **state)
 	err = json_array_get(f->events, 1);
 	assert_string_equal(json_string_value(json_object_get(err, "code")), "store_failed");
 	assert_non_null(strstr(json_string_value(json_object_get(err, "message")), "sessions refused"));
+	assert_non_null(strstr(f->logged, "error: could not store the scan's result"));
 	assert_int_equal(count(f, "SELECT count(*) FROM scan WHERE raw = CAST('BADGE-0001' AS BLOB)"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE type = 'login'"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM operator_session"), 0);
@@ -177,12 +190,31 @@ static void app__unstorable_scan_is_reported_not_hidden(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM scan"), 2);
 }
 
+static void app__logs_at_the_configured_level(void **state)
+{
+	struct fx *f = *state;
+
+	scan(f, "BADGE-0001");
+	assert_non_null(strstr(f->logged, "info: operator BADGE-0001 logged in at STATION-1"));
+	/* Refused scans are debug detail: not at info. */
+	scan(f, "nonsense");
+	assert_null(strstr(f->logged, "refused"));
+	f->log.level = LOG_DEBUG;
+	scan(f, "nonsense");
+	assert_non_null(strstr(f->logged, "debug: scan refused: bad_barcode"));
+	f->log.level = LOG_WARNING;
+	f->logged[0] = '\0';
+	scan(f, "CMD-LOGOUT");
+	assert_string_equal(f->logged, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(app__events_carry_the_injected_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(app__failed_step_still_stores_the_raw_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(app__unstorable_scan_is_reported_not_hidden, setup, teardown),
+		cmocka_unit_test_setup_teardown(app__logs_at_the_configured_level, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "st/config.h"
+#include "st/log.h"
 #include "st/store.h"
 
 struct st_app; /* opaque */
@@ -30,6 +31,7 @@ struct st_app_opts {
 	void *clock_ud;
 	st_event_fn *emit;            /* where events go */
 	void *emit_ud;
+	const struct st_log *log;     /* borrowed, may be NULL (silent) */
 };
 
 /* Create the app (and the station's row in the store).  On success *out owns

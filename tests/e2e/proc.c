@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -104,6 +105,11 @@ int run(const char *const argv[], const char *in, size_t in_len, char **out, cha
 
 void proc_start(struct proc *p, const char *const argv[])
 {
+	proc_start_limited(p, argv, -1);
+}
+
+void proc_start_limited(struct proc *p, const char *const argv[], long max_file_bytes)
+{
 	int pin[2], pout[2];
 
 	if (pipe(pin) || pipe(pout))
@@ -115,6 +121,13 @@ void proc_start(struct proc *p, const char *const argv[])
 		dup2(pout[1], 1);
 		close(pin[1]);
 		close(pout[0]);
+		if (max_file_bytes >= 0) {
+			struct rlimit rl = { (rlim_t)max_file_bytes, (rlim_t)max_file_bytes };
+
+			signal(SIGXFSZ, SIG_IGN);
+			if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+				_exit(126);
+		}
 		exec_child(argv);
 	}
 	close(pin[0]);

@@ -23,6 +23,9 @@ int run(const char *const argv[], const char *in, size_t in_len, char **out, cha
 
 /* Start argv with pipes on stdin and stdout (stderr inherited). */
 void proc_start(struct proc *p, const char *const argv[]);
+/* The same, with the child unable to grow any file past max_file_bytes
+ * (RLIMIT_FSIZE, SIGXFSZ ignored): writes fail as on a full disk. */
+void proc_start_limited(struct proc *p, const char *const argv[], long max_file_bytes);
 void proc_write(struct proc *p, const void *b, size_t n);
 void proc_close_in(struct proc *p);
 /* The next stdout line parsed as JSON, waiting up to timeout_ms (poll, not

@@ -352,6 +352,69 @@ static void headless__sigkill_loses_no_printed_scan(void **state)
 	free(err);
 }
 
+/* A disk that fills up mid-shift: the station says which scans it could not
+ * store, goes on, loses nothing it had stored, and the file stays sound. */
+static void headless__full_disk_loses_nothing_stored(void **state)
+{
+	struct fx *f = *state;
+	const char *demo[] = { "qcstation", "run", "--headless", "--demo", "--db", f->db, NULL };
+	const char *argv[] = { "qcstation", "run", "--headless", "--db", f->db, NULL };
+	const char *check[] = { "qcstation", "db", "check", "--db", f->db, NULL };
+	enum { N = 300 };
+	int64_t last_id = 0;
+	int stored = 0, refused = 0;
+	struct proc p;
+	json_t *ev;
+	char code[32], *out, *err;
+
+	/* Create and fill the database first, without a limit. */
+	proc_start(&p, demo);
+	assert_int_equal(proc_wait(&p), 0);
+
+	/* Files may grow to 400 KiB: the WAL runs out of room after a few
+	 * dozen scans, as a full disk would stop it. */
+	proc_start_limited(&p, argv, 400 * 1024);
+	json_decref(expect_event(&p, "ready"));
+	scan(&p, "BADGE-0001");
+	for (int i = 0; i < N; i++) {
+		snprintf(code, sizeof(code), "SN%08d", 5000 + i);
+		scan(&p, code);
+	}
+	proc_close_in(&p);
+	while ((ev = proc_event(&p, WAIT_MS))) {
+		const char *name = jstr(ev, "event");
+
+		if (!strcmp(name, "scan")) {
+			stored++;
+			last_id = json_integer_value(json_object_get(ev, "scan_id"));
+		} else if (!strcmp(name, "error") && !strcmp(jstr(ev, "code"), "store_failed") &&
+			   strstr(jstr(ev, "message"), "NOT stored")) {
+			refused++;
+		}
+		json_decref(ev);
+	}
+	/* Exit 74: an I/O error kept scans from being stored. */
+	assert_int_equal(proc_wait(&p), 74);
+	assert_true(stored > 0);
+	assert_true(refused > 0);
+	assert_int_equal(stored + refused, N + 1);
+
+	/* Every scan reported stored is there; the file is sound. */
+	assert_int_equal(db_count(f->db, "SELECT count(*) FROM scan"), stored);
+	assert_int_equal(db_count(f->db, "SELECT max(id) FROM scan"), last_id);
+	assert_int_equal(run(check, NULL, 0, &out, &err), 0);
+	free(out);
+	free(err);
+
+	/* With room again, the station carries on. */
+	proc_start(&p, argv);
+	json_decref(expect_event(&p, "ready"));
+	scan(&p, "BADGE-0001");
+	ev = expect_event(&p, "login");
+	json_decref(ev);
+	assert_int_equal(proc_wait(&p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +423,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(headless__bad_input_is_stored_and_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(headless__sigkill_loses_no_printed_scan, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(headless__full_disk_loses_nothing_stored, setup,
 						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,4 +4,5 @@ target_sources(st PRIVATE
 	${CMAKE_CURRENT_LIST_DIR}/lines.c
 	${CMAKE_CURRENT_LIST_DIR}/run.c
 	${CMAKE_CURRENT_LIST_DIR}/headless.c
-	${CMAKE_CURRENT_LIST_DIR}/term.c)
+	${CMAKE_CURRENT_LIST_DIR}/term.c
+	${CMAKE_CURRENT_LIST_DIR}/wedge.c)

@@ -64,6 +64,8 @@ void st_config_defaults(struct st_config *cfg)
 	copy_str(cfg->pat_bin, sizeof(cfg->pat_bin), p->bin);
 	copy_str(cfg->pat_badge, sizeof(cfg->pat_badge), p->badge);
 	copy_str(cfg->command_prefix, sizeof(cfg->command_prefix), p->command_prefix);
+	cfg->wedge_gap_ms = ST_WEDGE_GAP_MS_DEFAULT;
+	cfg->wedge_terminator = ST_WEDGE_TERM_ENTER;
 	bind_patterns(cfg);
 }
 
@@ -160,6 +162,24 @@ static int on_barcodes(struct parse_state *ps, const char *k, const char *v)
 	return fail(ps, "unknown key '%s' in [%s]", k, "barcodes");
 }
 
+static int on_input(struct parse_state *ps, const char *k, const char *v)
+{
+	struct st_config *c = ps->cfg;
+
+	if (!strcmp(k, "wedge_gap_ms"))
+		return set_int(ps, &c->wedge_gap_ms, 1, 1000, k, v);
+	if (!strcmp(k, "wedge_terminator")) {
+		if (!strcmp(v, "enter"))
+			c->wedge_terminator = ST_WEDGE_TERM_ENTER;
+		else if (!strcmp(v, "tab"))
+			c->wedge_terminator = ST_WEDGE_TERM_TAB;
+		else
+			return fail(ps, "'%s' is enter or tab, not '%s'", k, v);
+		return 1;
+	}
+	return fail(ps, "unknown key '%s' in [%s]", k, "input");
+}
+
 static int on_level(struct parse_state *ps, const char *v)
 {
 	static const struct {
@@ -185,6 +205,8 @@ static int handler(void *user, const char *section, const char *k, const char *v
 		return on_station(ps, k, v);
 	if (!strcmp(section, "barcodes"))
 		return on_barcodes(ps, k, v);
+	if (!strcmp(section, "input"))
+		return on_input(ps, k, v);
 	if (!strcmp(section, "scan")) {
 		if (strcmp(k, "max_bytes"))
 			return fail(ps, "unknown key '%s' in [%s]", k, section);

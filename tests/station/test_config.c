@@ -21,6 +21,8 @@ static void config_defaults__usable(void **state)
 	st_config_defaults(&c);
 	assert_string_equal(c.station_code, "STATION-1");
 	assert_int_equal(c.scan_max, ST_BC_INPUT_MAX);
+	assert_int_equal(c.wedge_gap_ms, ST_WEDGE_GAP_MS_DEFAULT);
+	assert_int_equal(c.wedge_terminator, ST_WEDGE_TERM_ENTER);
 	assert_string_equal(st_config_db_path(&c, buf, sizeof(buf)), "/var/lib/qcstation/station.db");
 	assert_true(st_bc_pattern_match(c.patterns.order, "ORD-1001", 8));
 }
@@ -47,7 +49,10 @@ static void config_parse__every_key(void **state)
 		"bin = B-#{3}\n"
 		"badge = EMP#{3}\n"
 		"command_prefix = %%\n"
-		"gs_substitute = ~\n";
+		"gs_substitute = ~\n"
+		"[input]\n"
+		"wedge_gap_ms = 45\n"
+		"wedge_terminator = tab\n";
 	struct st_config c;
 	char err[300] = "", buf[600];
 	(void)state;
@@ -62,6 +67,8 @@ static void config_parse__every_key(void **state)
 	assert_false(st_bc_pattern_match(c.patterns.order, "ORD-1001", 8));
 	assert_string_equal(c.patterns.command_prefix, "%%");
 	assert_int_equal(c.patterns.gs_substitute, '~');
+	assert_int_equal(c.wedge_gap_ms, 45);
+	assert_int_equal(c.wedge_terminator, ST_WEDGE_TERM_TAB);
 }
 
 static void config_parse__errors_name_file_and_line(void **state)
@@ -79,6 +86,9 @@ static void config_parse__errors_name_file_and_line(void **state)
 		{ "[log]\nlevel = loud\n", "c.ini:2: 'level' is error, warning" },
 		{ "[station]\ncode =\n", "c.ini:2: 'code' must not be empty" },
 		{ "[barcodes]\ngs_substitute = ab\n", "c.ini:2: 'gs_substitute' is one printable" },
+		{ "[input]\nwedge_gap_ms = 0\n", "c.ini:2: 'wedge_gap_ms' must be a whole number" },
+		{ "[input]\n\nwedge_terminator = cr\n", "c.ini:3: 'wedge_terminator' is enter or tab" },
+		{ "[input]\nwedge = 1\n", "c.ini:2: unknown key 'wedge' in [input]" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "st/barcode.h"
+#include "st/wedge.h"
 
 #define ST_CONFIG_DEFAULT_PATH "/etc/qcstation/station.ini"
 #define ST_CONFIG_PATTERN_MAX 129
@@ -31,6 +32,10 @@ struct st_config {
 	char pat_badge[ST_CONFIG_PATTERN_MAX], command_prefix[17];
 	char gs_substitute;
 	struct st_bc_patterns patterns; /* points into the fields above */
+
+	/* [input]: telling a keyboard-wedge scanner from typing (st/wedge.h) */
+	int wedge_gap_ms;                     /* wedge_gap_ms, 1..1000 */
+	enum st_wedge_term wedge_terminator;  /* wedge_terminator: enter, tab */
 };
 
 /* Fill cfg with the embedded defaults. */

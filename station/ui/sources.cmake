@@ -5,4 +5,7 @@ target_sources(st PRIVATE
 	${CMAKE_CURRENT_LIST_DIR}/run.c
 	${CMAKE_CURRENT_LIST_DIR}/headless.c
 	${CMAKE_CURRENT_LIST_DIR}/term.c
-	${CMAKE_CURRENT_LIST_DIR}/wedge.c)
+	${CMAKE_CURRENT_LIST_DIR}/wedge.c
+	${CMAKE_CURRENT_LIST_DIR}/tui.c
+	${CMAKE_CURRENT_LIST_DIR}/tui_draw.c
+	${CMAKE_CURRENT_LIST_DIR}/tui_font.c)

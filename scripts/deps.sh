@@ -23,4 +23,4 @@ qc_need() {
 # What building the station needs.
 QC_BUILD_DEPS="gcc make cmake pkg-config libc6-dev libsqlite3-dev libjansson-dev libinih-dev libncurses-dev"
 # What the test suite needs on top (clang for the sanitizer build).
-QC_TEST_DEPS="libcmocka-dev clang libclang-rt-14-dev valgrind"
+QC_TEST_DEPS="libcmocka-dev tmux clang libclang-rt-14-dev valgrind"

@@ -190,13 +190,16 @@ static int help_for(const char *cmd)
 	static const struct {
 		const char *name, *text;
 	} h[] = {
-		{ "run", "usage: qcstation run [--headless] [--demo] [--station CODE] [--db FILE]\n"
+		{ "run", "usage: qcstation run [--headless | --plain] [--demo] [--station CODE]\n"
+			 "                     [--db FILE]\n"
 			 "\n"
 			 "Run the station: read scans (one per line: a keyboard-wedge scanner or\n"
 			 "a person typing), store each raw, act on it, show the result.\n"
 			 "\n"
 			 "  --headless      print one JSON object per event on stdout (the default\n"
 			 "                  when stdin is not a terminal); see docs/data-formats.md\n"
+			 "  --plain         on a terminal, the line mode instead of the bench UI\n"
+			 "                  (docs/operator-guide.md)\n"
 			 "  --demo          load the embedded demo data set first (idempotent)\n"
 			 "  --station CODE  station code (overrides [station] code)\n" },
 		{ "barcode", "usage: qcstation barcode parse [--json] [CODE...]\n"

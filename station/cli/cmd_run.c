@@ -1,15 +1,19 @@
 /* station/cli: "qcstation run", the station itself.
  *
  * Terminal mode when stdin is a terminal, headless (JSON lines) otherwise or
- * with --headless.  --demo loads the embedded demo data set first.
+ * with --headless.  On a terminal that can show it, the ncurses bench UI;
+ * --plain (or a terminal without cursor addressing) keeps the line mode.
+ * --demo loads the embedded demo data set first.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "st/app.h"
 #include "st/err.h"
 #include "st/import.h"
+#include "st/tui.h"
 #include "st/ui.h"
 #include "cli-int.h"
 
@@ -38,9 +42,10 @@ int qc_cmd_run(struct qc_cli *c, int argc, char **argv)
 {
 	struct st_store *s = NULL;
 	struct st_app *app = NULL;
+	struct st_tui *tui = NULL;
 	const char *station = NULL;
 	struct st_log log = { .fn = st_log_stderr };
-	bool headless = !isatty(STDIN_FILENO), demo = false;
+	bool headless = !isatty(STDIN_FILENO), demo = false, plain = false;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -51,6 +56,8 @@ int qc_cmd_run(struct qc_cli *c, int argc, char **argv)
 			continue;
 		if (!strcmp(argv[i], "--headless")) {
 			headless = true;
+		} else if (!strcmp(argv[i], "--plain")) {
+			plain = true;
 		} else if (!strcmp(argv[i], "--demo")) {
 			demo = true;
 		} else if (!strcmp(argv[i], "--station") && i + 1 < argc) {
@@ -80,12 +87,24 @@ int qc_cmd_run(struct qc_cli *c, int argc, char **argv)
 		if (rc)
 			goto out;
 	}
+	if (!headless && !plain && isatty(STDOUT_FILENO)) {
+		if (st_tui_new(&c->cfg, &tui) < 0) {
+			const char *term = getenv("TERM");
+
+			qc_err("run: terminal '%s' cannot show the bench UI; using line mode",
+			       term ? term : "(TERM unset)");
+		} else if (isatty(STDERR_FILENO)) {
+			/* stderr is the screen the UI draws on: log into the UI. */
+			log.fn = st_tui_log;
+			log.ud = tui;
+		}
+	}
 	{
 		struct st_app_opts o = {
 			.cfg = &c->cfg,
 			.store = s,
-			.emit = headless ? st_headless_emit : st_term_emit,
-			.emit_ud = stdout,
+			.emit = headless ? st_headless_emit : tui ? st_tui_emit : st_term_emit,
+			.emit_ud = tui ? (void *)tui : (void *)stdout,
 			.log = &log,
 		};
 		int err = st_app_new(&o, &app);
@@ -102,8 +121,12 @@ int qc_cmd_run(struct qc_cli *c, int argc, char **argv)
 				      ST_STORE_SCHEMA_VERSION, "mode", headless ? "headless" : "terminal"));
 		st_log(&log, LOG_INFO, "station %s ready (%s mode, database %s)", c->cfg.station_code,
 		       headless ? "headless" : "terminal", c->db_path);
-		err = st_ui_run(app, STDIN_FILENO, "stdin", c->stop, headless ? NULL : "scan> ", stdout);
-		if (!headless)
+		if (tui)
+			err = st_tui_run(tui, app, c->stop);
+		else
+			err = st_ui_run(app, STDIN_FILENO, "stdin", c->stop, headless ? NULL : "scan> ",
+					stdout);
+		if (!headless && !tui)
 			putchar('\n');
 		st_app_emit(app, "shutdown",
 			    json_pack("{s:I, s:s}", "scans", (json_int_t)st_app_scans(app), "reason",
@@ -114,6 +137,7 @@ int qc_cmd_run(struct qc_cli *c, int argc, char **argv)
 	}
 out:
 	st_app_free(app);
+	st_tui_free(tui);
 	st_store_close(s);
 	return rc;
 }

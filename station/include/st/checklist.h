@@ -87,7 +87,7 @@ struct st_checklist {
 	struct st_check check[ST_CHECKLIST_CHECK_MAX];
 };
 
-/* Templates by category.  Large (about 300 KiB): allocate it. */
+/* Templates by category.  Large (about 430 KiB): allocate it. */
 struct st_checklist_set {
 	unsigned n;
 	struct st_checklist list[ST_CHECKLIST_SET_MAX];

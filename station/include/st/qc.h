@@ -207,7 +207,7 @@ enum st_qc_phase {
 	ST_QC__PHASES
 };
 
-/* The workflow's whole state: a plain value (about 40 KiB; keep one per
+/* The workflow's whole state: a plain value (about 30 KiB; keep one per
  * station and reuse it).  Initialise with st_qc_init(); read it freely (the
  * UI shows rec.check[] against cl->check[]), change it only by stepping. */
 struct st_qc {

@@ -1,1 +1,4 @@
-target_sources(st PRIVATE ${CMAKE_CURRENT_LIST_DIR}/store.c ${CMAKE_CURRENT_LIST_DIR}/store_schema.c)
+target_sources(st PRIVATE
+	${CMAKE_CURRENT_LIST_DIR}/store.c
+	${CMAKE_CURRENT_LIST_DIR}/store_schema.c
+	${CMAKE_CURRENT_LIST_DIR}/sha256.c)

@@ -9,10 +9,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sqlite3.h>
 
 #include "st/err.h"
+#include "st/sha256.h"
 #include "st/store.h"
 
 #if defined(__GNUC__)
@@ -59,6 +61,25 @@ enum q {
 	Q_LINE_ID,
 	Q_ITEM_UPSERT,
 	Q_ITEM_BY_SERIAL,
+	Q_ITEM_BY_ID,
+	Q_ITEM_SET_STATUS,
+	/* inspections, evidence, the audit chain (store_qc.c, store_audit.c) */
+	Q_CHAIN_NAMES,
+	Q_CHAIN_HEAD,
+	Q_INSPECTION_NEXT_ID,
+	Q_INSPECTION_ADD,
+	Q_CHECK_ADD,
+	Q_DEFECT_ADD,
+	Q_INSPECTION_BY_ID,
+	Q_INSPECTION_LAST,
+	Q_INSPECTIONS_SINCE,
+	Q_CHECKS_BY_INSPECTION,
+	Q_DEFECTS_BY_INSPECTION,
+	Q_EVIDENCE_NEXT_ID,
+	Q_EVIDENCE_ADD,
+	Q_EVIDENCE_BY_ITEM,
+	Q_AUDIT_INSPECTIONS,
+	Q_AUDIT_EVIDENCE,
 	Q__COUNT
 };
 
@@ -71,6 +92,8 @@ struct st_store {
 	int busy_timeout_ms;
 	char errmsg[STORE_ERRMSG_LEN]; /* detail of the last failure, "" when none */
 	struct st_order *order_tmp;    /* order_by_number's scratch (300 KiB), made once */
+	struct st_inspection_rec *insp_tmp; /* inspection_get/_last's scratch, made once */
+	struct st_sha256 *sha;         /* the audit chain's digest, made once */
 };
 
 /* Record the failure of the operation what from the connection's last
@@ -84,6 +107,75 @@ int store_map_rc(int sqlite_rc);
 
 /* Set s->errmsg from a format; returns rc (for "return store_set_err(...)"). */
 int store_set_err(struct st_store *s, int rc, const char *fmt, ...) STORE_PRINTF(3, 4);
+
+/* ---- statement helpers (store.c) ------------------------------------------- */
+
+/* Reset a statement and clear its bindings, after every use. */
+void store_q_end(sqlite3_stmt *q);
+
+/* Step a statement that returns no row; reset it. */
+int store_q_exec(struct st_store *s, enum q which, const char *what);
+
+/* Step a bound INSERT/UPSERT ... RETURNING id to its end; reset it. */
+int store_q_returning_id(struct st_store *s, sqlite3_stmt *q, const char *what, int64_t *id);
+
+/* Step a bound SELECT expected to return one row: 1 when it did (the caller
+ * reads the columns and calls store_q_end()), 0 when there is none, or a
+ * negative ST_ERR_* (the statement is reset in both of these cases). */
+int store_q_row(struct st_store *s, sqlite3_stmt *q, const char *what);
+
+/* Bind a fixed-size char field (NUL-terminated within cap); the _or_null
+ * variant binds "" as NULL ("none").  SQLITE_STATIC: keep f alive until
+ * store_q_end(). */
+void store_bind_field(sqlite3_stmt *q, int i, const char *f, size_t cap);
+void store_bind_field_or_null(sqlite3_stmt *q, int i, const char *f, size_t cap);
+#define BIND_FIELD(q, i, arr) store_bind_field((q), (i), (arr), sizeof(arr))
+#define BIND_FIELD_OR_NULL(q, i, arr) store_bind_field_or_null((q), (i), (arr), sizeof(arr))
+
+/* A NUL-terminated string or NULL (binds NULL). */
+void store_bind_str(sqlite3_stmt *q, int i, const char *str);
+
+/* Copy column i into dst[cap].  False when it does not fit: data from the
+ * file is never truncated silently.  NULL reads as "". */
+bool store_col_copy(sqlite3_stmt *q, int i, char *dst, size_t cap);
+#define COL_COPY(q, i, arr) store_col_copy((q), (i), (arr), sizeof(arr))
+
+/* Make the next changes one unit: BEGIN (IMMEDIATE when write) when the
+ * caller has no transaction open, else a savepoint in the caller's.
+ * store_tx_leave() commits when rc is 0, else undoes; returns rc, or the
+ * commit's error. */
+enum store_tx { STORE_TX_OWN, STORE_TX_SAVEPOINT };
+int store_tx_enter(struct st_store *s, bool write, enum store_tx *tx);
+int store_tx_leave(struct st_store *s, enum store_tx tx, int rc);
+
+/* ---- the audit chain (store_audit.c) ------------------------------------- */
+
+/* prev_hash of the first record of the chain. */
+#define STORE_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* The next link: *seq is the chain position the next record takes and
+ * prev_hash[65] the hash it must hold.  Call inside the write transaction
+ * that inserts the record. */
+int store_chain_next(struct st_store *s, int64_t *seq, char prev_hash[ST_AUDIT_HASH_LEN + 1]);
+
+/* The hash of a record from its fields, OUT fields included (chain_seq, id,
+ * prev_hash, item_serial, operator_badge, station_code; not item_sku),
+ * serialised as docs/internals/audit-chain.md says. */
+int store_hash_inspection(struct st_store *s, const struct st_inspection_rec *r,
+			  char out[ST_AUDIT_HASH_LEN + 1]);
+int store_hash_evidence(struct st_store *s, const struct st_evidence_rec *e,
+			char out[ST_AUDIT_HASH_LEN + 1]);
+
+/* ---- reading records (store_qc.c) ----------------------------------------- */
+
+/* Read the row q is on (INSPECTION_COLS, see store.c) and its check
+ * results and defects into *out.  ST_ERR_RANGE when a stored value does not
+ * fit (s->errmsg says which); q itself is left for the caller to end. */
+int store_inspection_read(struct st_store *s, sqlite3_stmt *q, struct st_inspection_rec *out);
+
+/* Read the row q is on (EVIDENCE_COLS) into *out; false when a stored value
+ * does not fit. */
+bool store_evidence_read(sqlite3_stmt *q, struct st_evidence_rec *out);
 
 /* ---- store_schema.c ----------------------------------------------------- */
 

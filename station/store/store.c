@@ -7,6 +7,10 @@
  * in one transaction: their own BEGIN IMMEDIATE when the caller has none,
  * else a SAVEPOINT inside the caller's, so each is all-or-nothing.
  *
+ * q_sql[] also holds the queries of store_qc.c (inspections, evidence) and
+ * store_audit.c (the audit chain), which share the helpers declared in
+ * store-int.h: all of the station's SQL text is in this table.
+ *
  * Not for: the schema (store_schema.c), deciding anything (workflows).
  */
 #include <assert.h>
@@ -31,6 +35,30 @@
 /* The columns read_product() expects, from "product p JOIN category c". */
 #define PRODUCT_COLS "p.id, p.sku, coalesce(p.gtin, ''), p.name, c.code, p.final_sale"
 #define PRODUCT_JOIN "product p JOIN category c ON c.id = p.category_id"
+
+/* The columns store_inspection_read() expects, from INSPECTION_JOIN.  LEFT
+ * JOINs: audit verify must see an inspection whose item row is gone. */
+#define INSPECTION_COLS                                                                       \
+	"i.id, i.chain_seq, i.item_id, i.operator_id, i.station_id, i.category,"              \
+	" i.checklist_version, i.result, i.disposition, i.rework_count, i.supersedes,"        \
+	" i.started_ms, i.completed_ms, i.prev_hash, i.hash, it.serial, p.sku, op.badge,"     \
+	" sn.code, (SELECT c.id FROM inspection c WHERE c.supersedes = i.id)"
+#define INSPECTION_JOIN                                                                       \
+	"inspection i LEFT JOIN item it ON it.id = i.item_id"                                 \
+	" LEFT JOIN product p ON p.id = it.product_id"                                        \
+	" LEFT JOIN operator op ON op.id = i.operator_id"                                     \
+	" LEFT JOIN station sn ON sn.id = i.station_id"
+#define NOT_SUPERSEDED "NOT EXISTS (SELECT 1 FROM inspection c WHERE c.supersedes = i.id)"
+
+/* The columns store_evidence_read() expects, from EVIDENCE_JOIN. */
+#define EVIDENCE_COLS                                                                         \
+	"e.id, e.chain_seq, e.item_id, e.inspection_id, e.operator_id, e.station_id, e.path," \
+	" e.size_bytes, e.sha256, e.mime, e.barcode, e.created_ms, e.prev_hash, e.hash,"      \
+	" it.serial, op.badge, sn.code"
+#define EVIDENCE_JOIN                                                                         \
+	"evidence e LEFT JOIN item it ON it.id = e.item_id"                                   \
+	" LEFT JOIN operator op ON op.id = e.operator_id"                                     \
+	" LEFT JOIN station sn ON sn.id = e.station_id"
 
 #define BACKUP_STEP_PAGES 32 /* pages copied per sqlite3_backup_step() */
 
@@ -141,6 +169,61 @@ static const char *const q_sql[Q__COUNT] = {
 			     " JOIN category c ON c.id = p.category_id"
 			     " LEFT JOIN order_line l ON l.id = i.order_line_id"
 			     " LEFT JOIN orders o ON o.id = l.order_id WHERE i.serial = ?1",
+	[Q_ITEM_BY_ID] = "SELECT i.id, i.serial, i.status, coalesce(o.number, ''),"
+			 " coalesce(l.line_no, 0), " PRODUCT_COLS " FROM item i"
+			 " JOIN product p ON p.id = i.product_id"
+			 " JOIN category c ON c.id = p.category_id"
+			 " LEFT JOIN order_line l ON l.id = i.order_line_id"
+			 " LEFT JOIN orders o ON o.id = l.order_id WHERE i.id = ?1",
+	[Q_ITEM_SET_STATUS] = "UPDATE item SET status = ?2, updated_ms = " NOW_MS " WHERE id = ?1",
+
+	/* The natural keys a chain record's hash covers (NULL: no such row). */
+	[Q_CHAIN_NAMES] = "SELECT (SELECT serial FROM item WHERE id = ?1),"
+			  " (SELECT badge FROM operator WHERE id = ?2),"
+			  " (SELECT code FROM station WHERE id = ?3)",
+	/* The last record of the chain: each table's by its chain_seq index. */
+	[Q_CHAIN_HEAD] = "SELECT seq, hash FROM ("
+			 " SELECT * FROM (SELECT chain_seq AS seq, hash FROM inspection"
+			 "  ORDER BY chain_seq DESC LIMIT 1)"
+			 " UNION ALL SELECT * FROM (SELECT chain_seq, hash FROM evidence"
+			 "  ORDER BY chain_seq DESC LIMIT 1)"
+			 ") ORDER BY seq DESC LIMIT 1",
+	/* Ids are chosen before the insert: a record's hash covers its id. */
+	[Q_INSPECTION_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM inspection",
+	[Q_INSPECTION_ADD] = "INSERT INTO inspection(id, chain_seq, item_id, operator_id,"
+			     " station_id, category, checklist_version, result, disposition,"
+			     " rework_count, supersedes, started_ms, completed_ms, prev_hash, hash)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+			     " ?15)",
+	[Q_CHECK_ADD] = "INSERT INTO check_result(inspection_id, position, check_id, outcome,"
+			" expected, found, measured_milli, unit)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[Q_DEFECT_ADD] = "INSERT INTO defect(inspection_id, position, code, severity, check_id,"
+			 " note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_INSPECTION_BY_ID] = "SELECT " INSPECTION_COLS " FROM " INSPECTION_JOIN
+			       " WHERE i.id = ?1",
+	[Q_INSPECTION_LAST] = "SELECT " INSPECTION_COLS " FROM " INSPECTION_JOIN
+			      " WHERE i.item_id = ?1 AND " NOT_SUPERSEDED
+			      " ORDER BY i.chain_seq DESC LIMIT 1",
+	[Q_INSPECTIONS_SINCE] = "SELECT " INSPECTION_COLS " FROM " INSPECTION_JOIN
+				" WHERE i.completed_ms >= ?1 AND (?2 OR " NOT_SUPERSEDED ")"
+				" ORDER BY i.chain_seq",
+	[Q_CHECKS_BY_INSPECTION] = "SELECT check_id, outcome, expected, found, measured_milli,"
+				   " unit FROM check_result WHERE inspection_id = ?1"
+				   " ORDER BY position",
+	[Q_DEFECTS_BY_INSPECTION] = "SELECT code, severity, check_id, note FROM defect"
+				    " WHERE inspection_id = ?1 ORDER BY position",
+	[Q_EVIDENCE_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM evidence",
+	[Q_EVIDENCE_ADD] = "INSERT INTO evidence(id, chain_seq, item_id, inspection_id,"
+			   " operator_id, station_id, path, size_bytes, sha256, mime, barcode,"
+			   " created_ms, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+			   " ?9, ?10, ?11, ?12, ?13, ?14)",
+	[Q_EVIDENCE_BY_ITEM] = "SELECT " EVIDENCE_COLS " FROM " EVIDENCE_JOIN
+			       " WHERE e.item_id = ?1 ORDER BY e.chain_seq",
+	/* Audit verify walks both tables in chain order and merges them. */
+	[Q_AUDIT_INSPECTIONS] = "SELECT " INSPECTION_COLS " FROM " INSPECTION_JOIN
+				" ORDER BY i.chain_seq",
+	[Q_AUDIT_EVIDENCE] = "SELECT " EVIDENCE_COLS " FROM " EVIDENCE_JOIN " ORDER BY e.chain_seq",
 };
 
 /* ---- errors ----------------------------------------------------------------- */
@@ -213,32 +296,29 @@ const char *st_store_errmsg(const struct st_store *s)
 
 /* ---- statement helpers -------------------------------------------------- */
 
-static void q_end(sqlite3_stmt *q)
+void store_q_end(sqlite3_stmt *q)
 {
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 }
 
 /* Bind a fixed-size char field (NUL-terminated within cap). */
-static void bind_field(sqlite3_stmt *q, int i, const char *f, size_t cap)
+void store_bind_field(sqlite3_stmt *q, int i, const char *f, size_t cap)
 {
 	sqlite3_bind_text(q, i, f, (int)strnlen(f, cap), SQLITE_STATIC);
 }
 
 /* Same, but "" binds NULL ("none"). */
-static void bind_field_or_null(sqlite3_stmt *q, int i, const char *f, size_t cap)
+void store_bind_field_or_null(sqlite3_stmt *q, int i, const char *f, size_t cap)
 {
 	if (f[0])
-		bind_field(q, i, f, cap);
+		store_bind_field(q, i, f, cap);
 	else
 		sqlite3_bind_null(q, i);
 }
 
-#define BIND_FIELD(q, i, arr) bind_field((q), (i), (arr), sizeof(arr))
-#define BIND_FIELD_OR_NULL(q, i, arr) bind_field_or_null((q), (i), (arr), sizeof(arr))
-
 /* A NUL-terminated string or NULL (binds NULL). */
-static void bind_str(sqlite3_stmt *q, int i, const char *str)
+void store_bind_str(sqlite3_stmt *q, int i, const char *str)
 {
 	if (str)
 		sqlite3_bind_text(q, i, str, -1, SQLITE_STATIC);
@@ -248,7 +328,7 @@ static void bind_str(sqlite3_stmt *q, int i, const char *str)
 
 /* Copy column i into dst[cap].  False when it does not fit: data from the
  * file is never truncated silently. */
-static bool col_copy(sqlite3_stmt *q, int i, char *dst, size_t cap)
+bool store_col_copy(sqlite3_stmt *q, int i, char *dst, size_t cap)
 {
 	const unsigned char *t = sqlite3_column_text(q, i);
 	size_t n = (size_t)sqlite3_column_bytes(q, i);
@@ -263,17 +343,15 @@ static bool col_copy(sqlite3_stmt *q, int i, char *dst, size_t cap)
 	return true;
 }
 
-#define COL_COPY(q, i, arr) col_copy((q), (i), (arr), sizeof(arr))
-
 /* Step a statement that returns no row; reset it. */
-static int q_exec(struct st_store *s, enum q which, const char *what)
+int store_q_exec(struct st_store *s, enum q which, const char *what)
 {
 	sqlite3_stmt *q = s->stmt[which];
 	int rc = ST_OK;
 
 	if (sqlite3_step(q) != SQLITE_DONE)
 		rc = store_fail(s, what);
-	q_end(q);
+	store_q_end(q);
 	return rc;
 }
 
@@ -282,11 +360,11 @@ static int q_exec(struct st_store *s, enum q which, const char *what)
 static void q_exec_quiet(struct st_store *s, enum q which)
 {
 	sqlite3_step(s->stmt[which]);
-	q_end(s->stmt[which]);
+	store_q_end(s->stmt[which]);
 }
 
 /* Step a bound INSERT/UPSERT ... RETURNING id to its end; reset it. */
-static int q_returning_id(struct st_store *s, sqlite3_stmt *q, const char *what, int64_t *id)
+int store_q_returning_id(struct st_store *s, sqlite3_stmt *q, const char *what, int64_t *id)
 {
 	int rc = ST_OK;
 	int64_t v = 0;
@@ -304,25 +382,25 @@ static int q_returning_id(struct st_store *s, sqlite3_stmt *q, const char *what,
 	if (id)
 		*id = v;
 out:
-	q_end(q);
+	store_q_end(q);
 	return rc;
 }
 
 /* Step a bound SELECT expected to return one row: 1 when it did (the caller
- * reads the columns and calls q_end()), 0 when there is none, or a negative
+ * reads the columns and calls store_q_end()), 0 when there is none, or a negative
  * ST_ERR_* (the statement is reset in both of these cases). */
-static int q_row(struct st_store *s, sqlite3_stmt *q, const char *what)
+int store_q_row(struct st_store *s, sqlite3_stmt *q, const char *what)
 {
 	int rc = sqlite3_step(q);
 
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE) {
-		q_end(q);
+		store_q_end(q);
 		return 0;
 	}
 	rc = store_fail(s, what);
-	q_end(q);
+	store_q_end(q);
 	return rc;
 }
 
@@ -334,43 +412,41 @@ static int q_id_by_text(struct st_store *s, enum q which, const char *key, size_
 	sqlite3_stmt *q = s->stmt[which];
 	int rc;
 
-	bind_field(q, 1, key, cap);
-	rc = q_row(s, q, what);
+	store_bind_field(q, 1, key, cap);
+	rc = store_q_row(s, q, what);
 	if (rc == 0)
 		return store_set_err(s, ST_ERR_NOTFOUND, "%s: not found", what);
 	if (rc < 0)
 		return rc;
 	*id = sqlite3_column_int64(q, 0);
-	q_end(q);
+	store_q_end(q);
 	return ST_OK;
 }
 
 /* ---- transactions ---------------------------------------------------------- */
 
-enum tx { TX_OWN, TX_SAVEPOINT };
-
 /* Make the next changes one unit: BEGIN (IMMEDIATE when write) when the
  * caller has no transaction open, else a savepoint in the caller's. */
-static int tx_enter(struct st_store *s, bool write, enum tx *tx)
+int store_tx_enter(struct st_store *s, bool write, enum store_tx *tx)
 {
 	if (sqlite3_get_autocommit(s->db)) {
-		*tx = TX_OWN;
-		return q_exec(s, write ? Q_BEGIN : Q_BEGIN_READ, "begin");
+		*tx = STORE_TX_OWN;
+		return store_q_exec(s, write ? Q_BEGIN : Q_BEGIN_READ, "begin");
 	}
-	*tx = TX_SAVEPOINT;
-	return q_exec(s, Q_SAVEPOINT, "savepoint");
+	*tx = STORE_TX_SAVEPOINT;
+	return store_q_exec(s, Q_SAVEPOINT, "savepoint");
 }
 
-/* Close what tx_enter() opened: commit when rc is 0, else undo.  Returns
+/* Close what store_tx_enter() opened: commit when rc is 0, else undo.  Returns
  * rc, or the commit's error. */
-static int tx_leave(struct st_store *s, enum tx tx, int rc)
+int store_tx_leave(struct st_store *s, enum store_tx tx, int rc)
 {
 	if (rc == ST_OK) {
-		rc = q_exec(s, tx == TX_OWN ? Q_COMMIT : Q_RELEASE, "commit");
+		rc = store_q_exec(s, tx == STORE_TX_OWN ? Q_COMMIT : Q_RELEASE, "commit");
 		if (rc == ST_OK)
 			return rc;
 	}
-	if (tx == TX_OWN) {
+	if (tx == STORE_TX_OWN) {
 		/* Some errors (FULL, IOERR, NOMEM) already rolled back. */
 		if (!sqlite3_get_autocommit(s->db))
 			q_exec_quiet(s, Q_ROLLBACK);
@@ -384,13 +460,13 @@ static int tx_leave(struct st_store *s, enum tx tx, int rc)
 int st_store_begin(struct st_store *s)
 {
 	assert(s);
-	return q_exec(s, Q_BEGIN, "begin");
+	return store_q_exec(s, Q_BEGIN, "begin");
 }
 
 int st_store_commit(struct st_store *s)
 {
 	assert(s);
-	return q_exec(s, Q_COMMIT, "commit");
+	return store_q_exec(s, Q_COMMIT, "commit");
 }
 
 void st_store_rollback(struct st_store *s)
@@ -415,7 +491,7 @@ static int exec_once(struct st_store *s, const char *sql, char *val, size_t cap)
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
 		return store_fail(s, sql);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		if (val && cap && !val[0] && !col_copy(q, 0, val, cap))
+		if (val && cap && !val[0] && !store_col_copy(q, 0, val, cap))
 			val[0] = '?';
 	}
 	if (step != SQLITE_DONE)
@@ -657,6 +733,8 @@ void st_store_close(struct st_store *s)
 	/* _v2: never leaves the handle open, even if something was missed. */
 	sqlite3_close_v2(s->db);
 	free(s->order_tmp);
+	free(s->insp_tmp);
+	st_sha256_free(s->sha);
 	free(s);
 }
 
@@ -667,13 +745,13 @@ int st_store_schema_version(struct st_store *s, int *out)
 
 	assert(s && out);
 	q = s->stmt[Q_USER_VERSION];
-	rc = q_row(s, q, "schema_version");
+	rc = store_q_row(s, q, "schema_version");
 	if (rc == 0)
 		return store_set_err(s, ST_ERR_DB, "schema_version: no row");
 	if (rc < 0)
 		return rc;
 	*out = sqlite3_column_int(q, 0);
-	q_end(q);
+	store_q_end(q);
 	return ST_OK;
 }
 
@@ -700,10 +778,10 @@ int st_store_check(struct st_store *s, st_store_report_fn *report, void *ud)
 	}
 	if (rc != SQLITE_DONE) {
 		rc = store_fail(s, "integrity_check");
-		q_end(q);
+		store_q_end(q);
 		return rc;
 	}
-	q_end(q);
+	store_q_end(q);
 
 	/* Rows: table, rowid, parent table, foreign key index. */
 	q = s->stmt[Q_FK_CHECK];
@@ -720,10 +798,10 @@ int st_store_check(struct st_store *s, st_store_report_fn *report, void *ud)
 	}
 	if (rc != SQLITE_DONE) {
 		rc = store_fail(s, "foreign_key_check");
-		q_end(q);
+		store_q_end(q);
 		return rc;
 	}
-	q_end(q);
+	store_q_end(q);
 	if (problems)
 		return store_set_err(s, ST_ERR_CORRUPT, "check: %u problem%s found", problems,
 				     problems == 1 ? "" : "s");
@@ -875,9 +953,9 @@ int st_store_station_ensure(struct st_store *s, const char *code, const char *na
 
 	assert(s && code);
 	q = s->stmt[Q_STATION_ENSURE];
-	bind_str(q, 1, code);
-	bind_str(q, 2, name);
-	return q_returning_id(s, q, "station_ensure", id);
+	store_bind_str(q, 1, code);
+	store_bind_str(q, 2, name);
+	return store_q_returning_id(s, q, "station_ensure", id);
 }
 
 int st_store_operator_upsert(struct st_store *s, const struct st_operator *op, int64_t *id)
@@ -890,7 +968,7 @@ int st_store_operator_upsert(struct st_store *s, const struct st_operator *op, i
 	BIND_FIELD(q, 2, op->name);
 	BIND_FIELD(q, 3, op->role);
 	sqlite3_bind_int(q, 4, op->active);
-	return q_returning_id(s, q, "operator_upsert", id);
+	return store_q_returning_id(s, q, "operator_upsert", id);
 }
 
 int st_store_operator_by_badge(struct st_store *s, const char *badge, struct st_operator *out)
@@ -902,8 +980,8 @@ int st_store_operator_by_badge(struct st_store *s, const char *badge, struct st_
 
 	assert(s && badge && out);
 	q = s->stmt[Q_OPERATOR_BY_BADGE];
-	bind_str(q, 1, badge);
-	rc = q_row(s, q, "operator_by_badge");
+	store_bind_str(q, 1, badge);
+	rc = store_q_row(s, q, "operator_by_badge");
 	if (rc == 0)
 		return store_set_err(s, ST_ERR_NOTFOUND, "operator_by_badge: no such operator");
 	if (rc < 0)
@@ -911,7 +989,7 @@ int st_store_operator_by_badge(struct st_store *s, const char *badge, struct st_
 	op.id = sqlite3_column_int64(q, 0);
 	ok = COL_COPY(q, 1, op.badge) && COL_COPY(q, 2, op.name) && COL_COPY(q, 3, op.role);
 	op.active = sqlite3_column_int(q, 4) != 0;
-	q_end(q);
+	store_q_end(q);
 	if (!ok)
 		return store_set_err(s, ST_ERR_RANGE, "operator_by_badge: a stored value is too long");
 	*out = op;
@@ -922,11 +1000,11 @@ int st_store_session_start(struct st_store *s, int64_t operator_id, int64_t stat
 			   int64_t ts_ms, int64_t *id)
 {
 	sqlite3_stmt *q;
-	enum tx tx;
+	enum store_tx tx;
 	int rc;
 
 	assert(s);
-	rc = tx_enter(s, true, &tx);
+	rc = store_tx_enter(s, true, &tx);
 	if (rc < 0)
 		return rc;
 	/* One shift per station at a time: a new badge ends the last one. */
@@ -935,15 +1013,15 @@ int st_store_session_start(struct st_store *s, int64_t operator_id, int64_t stat
 	sqlite3_bind_int64(q, 2, ts_ms);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		rc = store_fail(s, "session_start");
-	q_end(q);
+	store_q_end(q);
 	if (rc == ST_OK) {
 		q = s->stmt[Q_SESSION_START];
 		sqlite3_bind_int64(q, 1, operator_id);
 		sqlite3_bind_int64(q, 2, station_id);
 		sqlite3_bind_int64(q, 3, ts_ms);
-		rc = q_returning_id(s, q, "session_start", id);
+		rc = store_q_returning_id(s, q, "session_start", id);
 	}
-	return tx_leave(s, tx, rc);
+	return store_tx_leave(s, tx, rc);
 }
 
 int st_store_session_end(struct st_store *s, int64_t session_id, int64_t ts_ms)
@@ -959,7 +1037,7 @@ int st_store_session_end(struct st_store *s, int64_t session_id, int64_t ts_ms)
 		rc = store_fail(s, "session_end");
 	else if (sqlite3_changes(s->db) == 0)
 		rc = store_set_err(s, ST_ERR_NOTFOUND, "session_end: no such open session");
-	q_end(q);
+	store_q_end(q);
 	return rc;
 }
 
@@ -977,18 +1055,18 @@ int st_store_scan_add(struct st_store *s, const struct st_scan_rec *rec, int64_t
 		sqlite3_bind_int64(q, 2, rec->operator_id);
 	else
 		sqlite3_bind_null(q, 2);
-	bind_str(q, 3, rec->source);
-	bind_str(q, 4, rec->symbology);
+	store_bind_str(q, 3, rec->source);
+	store_bind_str(q, 4, rec->symbology);
 	/* A NULL pointer would bind NULL: an empty scan is a zero-length blob. */
 	if (rec->raw_len)
 		sqlite3_bind_blob64(q, 5, rec->raw, rec->raw_len, SQLITE_STATIC);
 	else
 		sqlite3_bind_zeroblob(q, 5, 0);
 	sqlite3_bind_int(q, 6, rec->truncated);
-	bind_str(q, 7, rec->kind);
+	store_bind_str(q, 7, rec->kind);
 	sqlite3_bind_int(q, 8, rec->valid);
 	sqlite3_bind_int64(q, 9, rec->ts_ms);
-	return q_returning_id(s, q, "scan_add", id);
+	return store_q_returning_id(s, q, "scan_add", id);
 }
 
 static int count_one(struct st_store *s, enum q which, const char *what, int64_t *a,
@@ -997,7 +1075,7 @@ static int count_one(struct st_store *s, enum q which, const char *what, int64_t
 	sqlite3_stmt *q = s->stmt[which];
 	int rc;
 
-	rc = q_row(s, q, what);
+	rc = store_q_row(s, q, what);
 	if (rc == 0)
 		return store_set_err(s, ST_ERR_DB, "%s: no row", what);
 	if (rc < 0)
@@ -1006,7 +1084,7 @@ static int count_one(struct st_store *s, enum q which, const char *what, int64_t
 		*a = sqlite3_column_int64(q, 0);
 	if (b)
 		*b = sqlite3_column_int64(q, 1);
-	q_end(q);
+	store_q_end(q);
 	return ST_OK;
 }
 
@@ -1055,11 +1133,11 @@ int st_store_outbox_add(struct st_store *s, const struct st_outbox_rec *rec, int
 		return rc;
 	q = s->stmt[Q_OUTBOX_ADD];
 	sqlite3_bind_text(q, 1, uuid, 36, SQLITE_STATIC);
-	bind_str(q, 2, rec->type);
-	bind_str(q, 3, rec->entity);
-	bind_str(q, 4, rec->payload);
+	store_bind_str(q, 2, rec->type);
+	store_bind_str(q, 3, rec->entity);
+	store_bind_str(q, 4, rec->payload);
 	sqlite3_bind_int64(q, 5, rec->ts_ms);
-	rc = q_returning_id(s, q, "outbox_add", id);
+	rc = store_q_returning_id(s, q, "outbox_add", id);
 	if (rc == ST_OK && uuid_out)
 		memcpy(uuid_out, uuid, sizeof(uuid));
 	return rc;
@@ -1079,9 +1157,9 @@ int st_store_category_ensure(struct st_store *s, const char *code, const char *n
 
 	assert(s && code);
 	q = s->stmt[Q_CATEGORY_ENSURE];
-	bind_str(q, 1, code);
-	bind_str(q, 2, name);
-	return q_returning_id(s, q, "category_ensure", id);
+	store_bind_str(q, 1, code);
+	store_bind_str(q, 2, name);
+	return store_q_returning_id(s, q, "category_ensure", id);
 }
 
 int st_store_category_by_code(struct st_store *s, const char *code, int64_t *id)
@@ -1100,11 +1178,11 @@ int st_store_product_upsert(struct st_store *s, const struct st_product *p, int6
 {
 	sqlite3_stmt *q;
 	int64_t cat = 0;
-	enum tx tx;
+	enum store_tx tx;
 	int rc;
 
 	assert(s && p);
-	rc = tx_enter(s, true, &tx);
+	rc = store_tx_enter(s, true, &tx);
 	if (rc < 0)
 		return rc;
 	rc = q_id_by_text(s, Q_CATEGORY_ID, p->category, sizeof(p->category), "product_upsert",
@@ -1118,9 +1196,9 @@ int st_store_product_upsert(struct st_store *s, const struct st_product *p, int6
 		BIND_FIELD(q, 3, p->name);
 		sqlite3_bind_int64(q, 4, cat);
 		sqlite3_bind_int(q, 5, p->final_sale);
-		rc = q_returning_id(s, q, "product_upsert", id);
+		rc = store_q_returning_id(s, q, "product_upsert", id);
 	}
-	return tx_leave(s, tx, rc);
+	return store_tx_leave(s, tx, rc);
 }
 
 /* Read PRODUCT_COLS starting at column c. */
@@ -1140,14 +1218,14 @@ static int product_by(struct st_store *s, enum q which, const char *key, const c
 	bool ok;
 	int rc;
 
-	bind_str(q, 1, key);
-	rc = q_row(s, q, what);
+	store_bind_str(q, 1, key);
+	rc = store_q_row(s, q, what);
 	if (rc == 0)
 		return store_set_err(s, ST_ERR_NOTFOUND, "%s: no such product", what);
 	if (rc < 0)
 		return rc;
 	ok = read_product(q, 0, &p);
-	q_end(q);
+	store_q_end(q);
 	if (!ok)
 		return store_set_err(s, ST_ERR_RANGE, "%s: a stored value is too long", what);
 	*out = p;
@@ -1212,7 +1290,7 @@ static int line_upsert(struct st_store *s, int64_t order_id, const struct st_lin
 	sqlite3_bind_int(q, 8, l->special_order);
 	sqlite3_bind_int(q, 9, l->personalized);
 	sqlite3_bind_int(q, 10, l->custom_size);
-	rc = q_returning_id(s, q, "order_upsert", &line_id);
+	rc = store_q_returning_id(s, q, "order_upsert", &line_id);
 	if (rc < 0)
 		return rc;
 
@@ -1220,7 +1298,7 @@ static int line_upsert(struct st_store *s, int64_t order_id, const struct st_lin
 	sqlite3_bind_int64(q, 1, line_id);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		rc = store_fail(s, "order_upsert");
-	q_end(q);
+	store_q_end(q);
 	for (unsigned i = 0; rc == ST_OK && i < l->n_opt; i++) {
 		q = s->stmt[Q_LINE_OPT_ADD];
 		sqlite3_bind_int64(q, 1, line_id);
@@ -1228,7 +1306,7 @@ static int line_upsert(struct st_store *s, int64_t order_id, const struct st_lin
 		BIND_FIELD(q, 3, l->opt[i].value);
 		if (sqlite3_step(q) != SQLITE_DONE)
 			rc = store_fail(s, "order_upsert");
-		q_end(q);
+		store_q_end(q);
 	}
 	return rc;
 }
@@ -1237,13 +1315,13 @@ int st_store_order_upsert(struct st_store *s, const struct st_order *o, int64_t 
 {
 	sqlite3_stmt *q;
 	int64_t order_id = 0;
-	enum tx tx;
+	enum store_tx tx;
 	int rc;
 
 	assert(s && o);
 	if (o->n_line > ST_LINE_MAX)
 		return store_set_err(s, ST_ERR_ARG, "order_upsert: too many lines");
-	rc = tx_enter(s, true, &tx);
+	rc = store_tx_enter(s, true, &tx);
 	if (rc < 0)
 		return rc;
 	q = s->stmt[Q_ORDER_UPSERT];
@@ -1260,10 +1338,10 @@ int st_store_order_upsert(struct st_store *s, const struct st_order *o, int64_t 
 	sqlite3_bind_int(q, 11, o->customer_confirmed);
 	bind_ms_or_null(q, 12, o->placed_ms);
 	bind_ms_or_null(q, 13, o->delivered_ms);
-	rc = q_returning_id(s, q, "order_upsert", &order_id);
+	rc = store_q_returning_id(s, q, "order_upsert", &order_id);
 	for (unsigned i = 0; rc == ST_OK && i < o->n_line; i++)
 		rc = line_upsert(s, order_id, &o->line[i]);
-	rc = tx_leave(s, tx, rc);
+	rc = store_tx_leave(s, tx, rc);
 	if (rc == ST_OK && id)
 		*id = order_id;
 	return rc;
@@ -1280,7 +1358,7 @@ static int order_read_lines(struct st_store *s, struct st_order *o)
 		struct st_line *l;
 
 		if (o->n_line == ST_LINE_MAX) {
-			q_end(q);
+			store_q_end(q);
 			return store_set_err(s, ST_ERR_RANGE, "order_by_number: more than %d lines",
 					     ST_LINE_MAX);
 		}
@@ -1298,7 +1376,7 @@ static int order_read_lines(struct st_store *s, struct st_order *o)
 		ok = ok && read_product(q, 9, &l->product);
 	}
 	rc = step == SQLITE_DONE ? ST_OK : store_fail(s, "order_by_number");
-	q_end(q);
+	store_q_end(q);
 	if (rc < 0)
 		return rc;
 	if (!ok)
@@ -1313,7 +1391,7 @@ static int order_read_lines(struct st_store *s, struct st_order *o)
 			struct st_option *opt;
 
 			if (l->n_opt == ST_OPT_MAX) {
-				q_end(q);
+				store_q_end(q);
 				return store_set_err(s, ST_ERR_RANGE,
 						     "order_by_number: more than %d options on a line",
 						     ST_OPT_MAX);
@@ -1322,7 +1400,7 @@ static int order_read_lines(struct st_store *s, struct st_order *o)
 			ok = ok && COL_COPY(q, 0, opt->name) && COL_COPY(q, 1, opt->value);
 		}
 		rc = step == SQLITE_DONE ? ST_OK : store_fail(s, "order_by_number");
-		q_end(q);
+		store_q_end(q);
 		if (rc < 0)
 			return rc;
 		if (!ok)
@@ -1336,7 +1414,7 @@ int st_store_order_by_number(struct st_store *s, const char *number, struct st_o
 {
 	struct st_order *o = NULL;
 	sqlite3_stmt *q;
-	enum tx tx;
+	enum store_tx tx;
 	bool ok;
 	int rc;
 
@@ -1352,12 +1430,12 @@ int st_store_order_by_number(struct st_store *s, const char *number, struct st_o
 	o = s->order_tmp;
 	memset(o, 0, offsetof(struct st_order, line));
 	/* One read transaction: the order and its lines from one snapshot. */
-	rc = tx_enter(s, false, &tx);
+	rc = store_tx_enter(s, false, &tx);
 	if (rc < 0)
 		return rc;
 	q = s->stmt[Q_ORDER_BY_NUMBER];
-	bind_str(q, 1, number);
-	rc = q_row(s, q, "order_by_number");
+	store_bind_str(q, 1, number);
+	rc = store_q_row(s, q, "order_by_number");
 	if (rc == 0)
 		rc = store_set_err(s, ST_ERR_NOTFOUND, "order_by_number: no such order");
 	if (rc == 1) {
@@ -1373,11 +1451,11 @@ int st_store_order_by_number(struct st_store *s, const char *number, struct st_o
 		o->customer_confirmed = sqlite3_column_int(q, 11) != 0;
 		o->placed_ms = sqlite3_column_int64(q, 12);
 		o->delivered_ms = sqlite3_column_int64(q, 13);
-		q_end(q);
+		store_q_end(q);
 		rc = ok ? order_read_lines(s, o)
 			: store_set_err(s, ST_ERR_RANGE, "order_by_number: a stored value is too long");
 	}
-	rc = tx_leave(s, tx, rc);
+	rc = store_tx_leave(s, tx, rc);
 	if (rc == ST_OK)
 		memcpy(out, o, offsetof(struct st_order, line) + o->n_line * sizeof(o->line[0]));
 	return rc;
@@ -1389,11 +1467,11 @@ int st_store_item_upsert(struct st_store *s, const struct st_item *it, int64_t *
 {
 	sqlite3_stmt *q;
 	int64_t product_id = 0, line_id = 0;
-	enum tx tx;
+	enum store_tx tx;
 	int rc;
 
 	assert(s && it);
-	rc = tx_enter(s, true, &tx);
+	rc = store_tx_enter(s, true, &tx);
 	if (rc < 0)
 		return rc;
 	rc = q_id_by_text(s, Q_PRODUCT_ID, it->product.sku, sizeof(it->product.sku), "item_upsert",
@@ -1404,12 +1482,12 @@ int st_store_item_upsert(struct st_store *s, const struct st_item *it, int64_t *
 		q = s->stmt[Q_LINE_ID];
 		BIND_FIELD(q, 1, it->order_number);
 		sqlite3_bind_int(q, 2, it->line_no);
-		rc = q_row(s, q, "item_upsert");
+		rc = store_q_row(s, q, "item_upsert");
 		if (rc == 0) {
 			rc = store_set_err(s, ST_ERR_CONSTRAINT, "item_upsert: no such order line");
 		} else if (rc == 1) {
 			line_id = sqlite3_column_int64(q, 0);
-			q_end(q);
+			store_q_end(q);
 			rc = ST_OK;
 		}
 	}
@@ -1422,33 +1500,67 @@ int st_store_item_upsert(struct st_store *s, const struct st_item *it, int64_t *
 		else
 			sqlite3_bind_null(q, 3);
 		BIND_FIELD_OR_NULL(q, 4, it->status);
-		rc = q_returning_id(s, q, "item_upsert", id);
+		rc = store_q_returning_id(s, q, "item_upsert", id);
 	}
-	return tx_leave(s, tx, rc);
+	return store_tx_leave(s, tx, rc);
 }
 
-int st_store_item_by_serial(struct st_store *s, const char *serial, struct st_item *out)
+/* Read an item looked up by q (bound to its key) into *out. */
+static int item_by(struct st_store *s, sqlite3_stmt *q, const char *what, struct st_item *out)
 {
 	struct st_item it = { 0 };
-	sqlite3_stmt *q;
 	bool ok;
 	int rc;
 
-	assert(s && serial && out);
-	q = s->stmt[Q_ITEM_BY_SERIAL];
-	bind_str(q, 1, serial);
-	rc = q_row(s, q, "item_by_serial");
+	rc = store_q_row(s, q, what);
 	if (rc == 0)
-		return store_set_err(s, ST_ERR_NOTFOUND, "item_by_serial: no such item");
+		return store_set_err(s, ST_ERR_NOTFOUND, "%s: no such item", what);
 	if (rc < 0)
 		return rc;
 	it.id = sqlite3_column_int64(q, 0);
 	ok = COL_COPY(q, 1, it.serial) && COL_COPY(q, 2, it.status) &&
 	     COL_COPY(q, 3, it.order_number) && read_product(q, 5, &it.product);
 	it.line_no = sqlite3_column_int(q, 4);
-	q_end(q);
+	store_q_end(q);
 	if (!ok)
-		return store_set_err(s, ST_ERR_RANGE, "item_by_serial: a stored value is too long");
+		return store_set_err(s, ST_ERR_RANGE, "%s: a stored value is too long", what);
 	*out = it;
 	return ST_OK;
+}
+
+int st_store_item_by_serial(struct st_store *s, const char *serial, struct st_item *out)
+{
+	sqlite3_stmt *q;
+
+	assert(s && serial && out);
+	q = s->stmt[Q_ITEM_BY_SERIAL];
+	store_bind_str(q, 1, serial);
+	return item_by(s, q, "item_by_serial", out);
+}
+
+int st_store_item_by_id(struct st_store *s, int64_t item_id, struct st_item *out)
+{
+	sqlite3_stmt *q;
+
+	assert(s && out);
+	q = s->stmt[Q_ITEM_BY_ID];
+	sqlite3_bind_int64(q, 1, item_id);
+	return item_by(s, q, "item_by_id", out);
+}
+
+int st_store_item_set_status(struct st_store *s, int64_t item_id, const char *status)
+{
+	sqlite3_stmt *q;
+	int rc = ST_OK;
+
+	assert(s && status);
+	q = s->stmt[Q_ITEM_SET_STATUS];
+	sqlite3_bind_int64(q, 1, item_id);
+	store_bind_str(q, 2, status);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = store_fail(s, "item_set_status");
+	else if (sqlite3_changes(s->db) == 0)
+		rc = store_set_err(s, ST_ERR_NOTFOUND, "item_set_status: no such item");
+	store_q_end(q);
+	return rc;
 }

@@ -183,9 +183,128 @@ static const char *const migration_1[] = {
 	NULL,
 };
 
+/* The chain guard of a table: a new record must take the next chain
+ * position across both chained tables and hold the hash of the record at
+ * the position before it (docs/internals/audit-chain.md).  The store
+ * computes both; this refuses a bug or a stray writer at insert time, while
+ * audit verify is what catches later edits (which drop the triggers). */
+#define CHAIN_GUARD(table)                                                                    \
+	"CREATE TRIGGER " table "_chain_append BEFORE INSERT ON " table                       \
+	" WHEN NEW.chain_seq IS NOT 1 + max(coalesce((SELECT max(chain_seq) FROM inspection), 0)," \
+	"  coalesce((SELECT max(chain_seq) FROM evidence), 0))"                               \
+	" OR NEW.prev_hash IS NOT coalesce("                                                  \
+	"  (SELECT hash FROM inspection WHERE chain_seq = NEW.chain_seq - 1),"                \
+	"  (SELECT hash FROM evidence WHERE chain_seq = NEW.chain_seq - 1),"                  \
+	"  '" STORE_ZERO_HASH "')"                                                            \
+	" BEGIN SELECT RAISE(ABORT, '" table " is not the next link of the audit chain'); END;"
+
+#define APPEND_ONLY(table, rows)                                                              \
+	"CREATE TRIGGER " table "_no_update BEFORE UPDATE ON " table                          \
+	" BEGIN SELECT RAISE(ABORT, '" rows " are never changed'); END;",                     \
+	"CREATE TRIGGER " table "_no_delete BEFORE DELETE ON " table                          \
+	" BEGIN SELECT RAISE(ABORT, '" rows " are never deleted'); END;"
+
+#define HEX64(col) "CHECK (length(" col ") = 64 AND " col " NOT GLOB '*[^0-9a-f]*')"
+
+/* Schema version 2: QC inspections with their check results and defects,
+ * photo evidence, and the audit chain over inspections and evidence (issue
+ * 3; QC-02 to QC-05).  The item status set of version 1 already has every
+ * QC state (passed, failed, rework, hold, scrap): no rebuild of item. */
+static const char *const migration_2[] = {
+	/* A completed inspection (QC-05: who, where, when).  Never changed: a
+	 * correction is a new row whose supersedes names the old one, and a
+	 * row is superseded at most once (UNIQUE), so corrections form a line.
+	 * Ids are chosen by the store (a record's hash covers its id). */
+	"CREATE TABLE inspection ("
+	" id INTEGER PRIMARY KEY,"
+	" chain_seq INTEGER NOT NULL UNIQUE CHECK (chain_seq >= 1),"
+	" item_id INTEGER NOT NULL REFERENCES item(id),"
+	" operator_id INTEGER NOT NULL REFERENCES operator(id),"
+	" station_id INTEGER NOT NULL REFERENCES station(id),"
+	" category TEXT NOT NULL CHECK (length(category) BETWEEN 1 AND 31),"
+	" checklist_version TEXT NOT NULL CHECK (length(checklist_version) BETWEEN 1 AND 31),"
+	" result TEXT NOT NULL CHECK (result IN ('pass', 'fail')),"
+	" disposition TEXT CHECK (disposition IN ('rework', 'hold', 'scrap')),"
+	" rework_count INTEGER NOT NULL DEFAULT 0 CHECK (rework_count >= 0),"
+	" supersedes INTEGER UNIQUE REFERENCES inspection(id),"
+	" started_ms INTEGER NOT NULL,"
+	" completed_ms INTEGER NOT NULL,"
+	" prev_hash TEXT NOT NULL " HEX64("prev_hash") ","
+	" hash TEXT NOT NULL " HEX64("hash") ","
+	/* QC-03: a failure gets a disposition, a pass none. */
+	" CONSTRAINT inspection_disposition CHECK ((result = 'fail') = (disposition IS NOT NULL)),"
+	" CONSTRAINT inspection_times CHECK (completed_ms >= started_ms)"
+	");",
+	"CREATE INDEX inspection_item ON inspection(item_id);",
+	"CREATE INDEX inspection_completed ON inspection(completed_ms);",
+	"CREATE TRIGGER inspection_supersedes_same_item BEFORE INSERT ON inspection"
+	" WHEN NEW.supersedes IS NOT NULL"
+	"  AND NEW.item_id IS NOT (SELECT item_id FROM inspection WHERE id = NEW.supersedes)"
+	" BEGIN SELECT RAISE(ABORT, 'a correction supersedes an inspection of the same item');"
+	" END;",
+
+	/* The answered checks of an inspection, in checklist order. */
+	"CREATE TABLE check_result ("
+	" inspection_id INTEGER NOT NULL REFERENCES inspection(id),"
+	" position INTEGER NOT NULL CHECK (position >= 0),"
+	" check_id TEXT NOT NULL CHECK (length(check_id) BETWEEN 1 AND 31),"
+	" outcome TEXT NOT NULL CHECK (outcome IN ('pass', 'fail', 'skipped', 'na')),"
+	" expected TEXT,"
+	" found TEXT,"
+	" measured_milli INTEGER," /* thousandths of unit: no floats in the data path */
+	" unit TEXT,"
+	" PRIMARY KEY (inspection_id, position)"
+	");",
+
+	/* Defects a failed inspection recorded (QC-03). */
+	"CREATE TABLE defect ("
+	" inspection_id INTEGER NOT NULL REFERENCES inspection(id),"
+	" position INTEGER NOT NULL CHECK (position >= 0),"
+	" code TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 31),"
+	" severity TEXT NOT NULL CHECK (severity IN ('minor', 'major', 'critical')),"
+	" check_id TEXT,"
+	" note TEXT,"
+	" PRIMARY KEY (inspection_id, position)"
+	");",
+	"CREATE INDEX defect_code ON defect(code);",
+
+	/* Photos and videos of an item (QC-04), by path, size and SHA-256. */
+	"CREATE TABLE evidence ("
+	" id INTEGER PRIMARY KEY,"
+	" chain_seq INTEGER NOT NULL UNIQUE CHECK (chain_seq >= 1),"
+	" item_id INTEGER NOT NULL REFERENCES item(id),"
+	" inspection_id INTEGER REFERENCES inspection(id),"
+	" operator_id INTEGER REFERENCES operator(id),"
+	" station_id INTEGER NOT NULL REFERENCES station(id),"
+	" path TEXT NOT NULL CHECK (length(path) >= 1),"
+	" size_bytes INTEGER NOT NULL CHECK (size_bytes >= 0),"
+	" sha256 TEXT NOT NULL " HEX64("sha256") ","
+	" mime TEXT NOT NULL,"
+	" barcode TEXT,"
+	" created_ms INTEGER NOT NULL,"
+	" prev_hash TEXT NOT NULL " HEX64("prev_hash") ","
+	" hash TEXT NOT NULL " HEX64("hash")
+	");",
+	"CREATE INDEX evidence_item ON evidence(item_id);",
+	"CREATE TRIGGER evidence_inspection_same_item BEFORE INSERT ON evidence"
+	" WHEN NEW.inspection_id IS NOT NULL"
+	"  AND NEW.item_id IS NOT (SELECT item_id FROM inspection WHERE id = NEW.inspection_id)"
+	" BEGIN SELECT RAISE(ABORT, 'evidence belongs to an inspection of the same item'); END;",
+
+	/* History: append-only, and one chain across both record tables. */
+	APPEND_ONLY("inspection", "inspection rows"),
+	APPEND_ONLY("check_result", "check results"),
+	APPEND_ONLY("defect", "defect rows"),
+	APPEND_ONLY("evidence", "evidence rows"),
+	CHAIN_GUARD("inspection"),
+	CHAIN_GUARD("evidence"),
+	NULL,
+};
+
 static const char *const *const migrations[] = {
 	NULL,        /* version 0: the empty database */
 	migration_1,
+	migration_2,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ST_STORE_SCHEMA_VERSION + 1,

@@ -344,12 +344,39 @@ static void store_open__missing_file_and_folder(void **state)
  * a frozen copy of that schema (tests/data/store/vN.sql) with a few rows. */
 static const struct {
 	int version;
-	const char *build_sql; /* NULL: a zero-byte file */
+	const char *build_sql;  /* NULL: a zero-byte file, or build_file */
+	const char *build_file; /* under $QC_TEST_DATA */
 	const char *survivor_sql;
 } earlier[] = {
-	{ 0, NULL, NULL },
-	{ 0, "PRAGMA user_version = 0; CREATE TABLE unrelated(x); DROP TABLE unrelated;", NULL },
+	{ 0, NULL, NULL, NULL },
+	{ 0, "PRAGMA user_version = 0; CREATE TABLE unrelated(x); DROP TABLE unrelated;", NULL,
+	  NULL },
+	/* Version 1 with an item on hold, a scan, an order with options and an
+	 * unsent event; version 2 adds the QC tables, empty. */
+	{ 1, NULL, "store/v1.sql",
+	  "SELECT (SELECT status FROM item WHERE serial = 'SN-0001') = 'hold'"
+	  " AND (SELECT raw FROM scan WHERE id = 1)"
+	  "  = X'3031303935303131303130323039313721534E2D30303031'"
+	  " AND (SELECT value FROM order_line_option WHERE name = 'engraving') = 'Love, A.'"
+	  " AND (SELECT count(*) FROM outbox WHERE sent_ms IS NULL) = 1"
+	  " AND (SELECT end_ms IS NULL FROM operator_session WHERE id = 1)"
+	  " AND (SELECT count(*) FROM inspection) + (SELECT count(*) FROM evidence) = 0" },
 };
+
+/* The text of a test data file (caller frees). */
+static char *data_file(const char *rel)
+{
+	const char *dir = getenv("QC_TEST_DATA");
+	char path[512];
+	unsigned char *b;
+	size_t n;
+
+	assert_non_null(dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	b = slurp(path, &n);
+	b[n] = '\0';
+	return (char *)b;
+}
 
 static void store_open__migrates_from_every_earlier_version(void **state)
 {
@@ -361,10 +388,12 @@ static void store_open__migrates_from_every_earlier_version(void **state)
 		int v = -1;
 
 		new_path(path, sizeof(path), "earlier");
-		if (earlier[i].build_sql) {
+		if (earlier[i].build_sql || earlier[i].build_file) {
 			sqlite3 *db = raw_open(path);
+			char *sql = earlier[i].build_file ? data_file(earlier[i].build_file) : NULL;
 
-			raw_exec(db, earlier[i].build_sql);
+			raw_exec(db, sql ? sql : earlier[i].build_sql);
+			free(sql);
 			assert_int_equal(raw_int(db, "PRAGMA user_version"), earlier[i].version);
 			sqlite3_close(db);
 		} else {

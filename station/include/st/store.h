@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ST_STORE_SCHEMA_VERSION 1 /* highest migration this build knows */
+#define ST_STORE_SCHEMA_VERSION 2 /* highest migration this build knows */
 
 struct st_store; /* opaque */
 
@@ -203,5 +203,183 @@ int st_store_order_by_number(struct st_store *s, const char *number, struct st_o
  * new item). */
 int st_store_item_upsert(struct st_store *s, const struct st_item *it, int64_t *id);
 int st_store_item_by_serial(struct st_store *s, const char *serial, struct st_item *out);
+
+/* ---- QC inspections, evidence and the audit chain (issue 3) ------------------
+ *
+ * Inspections (with their check results and defects) and evidence files
+ * are history: never updated or deleted (triggers refuse it).  A correction
+ * is a new inspection that supersedes the old one, which stays (QC-05).
+ *
+ * Both kinds of record form one hash chain in the order they were written:
+ * each holds the hash of the record before it (prev_hash) and its own hash
+ * over a canonical serialisation of its fields, child rows and prev_hash
+ * (docs/internals/audit-chain.md).  The store computes both; callers never
+ * supply a hash.  st_store_audit_verify() recomputes the chain. */
+
+#define ST_CHECK_MAX 32        /* check results kept per inspection */
+#define ST_DEFECT_MAX 16       /* defects kept per inspection */
+#define ST_AUDIT_HASH_LEN 64   /* a SHA-256 in lowercase hex, without the NUL */
+
+/* One answered check of a checklist (QC-02).  Text fields: "" = none. */
+struct st_check_result {
+	char check_id[32];       /* the checklist's id for it: "stones_secure", "ring_size" */
+	char outcome[8];         /* pass, fail, skipped, na */
+	char expected[256];      /* what the order asks for ("Love, A.", "6.5") */
+	char found[256];         /* what the inspector found, typed or scanned */
+	bool has_measured;       /* a measurement was taken: */
+	int64_t measured_milli;  /*   in thousandths of unit (18.25 mm = 18250) */
+	char unit[16];           /* "mm", "g", "us_size", ... */
+};
+
+/* A defect a failed check recorded (QC-03). */
+struct st_defect_rec {
+	char code[32];           /* defect code, e.g. "LOOSE_STONE" */
+	char severity[16];       /* minor, major, critical */
+	char check_id[32];       /* the check that found it, "" = none */
+	char note[256];          /* "" = none */
+};
+
+/* A completed inspection.  Large (about 25 KiB): allocate it, or keep one.
+ * Fields marked OUT are filled by the readers and ignored by
+ * st_store_inspection_add(). */
+struct st_inspection_rec {
+	int64_t id;                   /* OUT */
+	int64_t item_id;
+	int64_t operator_id;          /* the inspector (QC-05): required */
+	int64_t station_id;
+	char category[32];            /* checklist category: ring, necklace, ... */
+	char checklist_version[32];   /* the version of the checklist used */
+	char result[8];               /* pass, fail */
+	char disposition[8];          /* a fail: rework, hold or scrap; a pass: "" (QC-03) */
+	int rework_count;             /* rework loops before this inspection (0 the first time) */
+	int64_t supersedes;           /* the inspection this one corrects, 0 = none */
+	int64_t started_ms, completed_ms; /* UTC Unix milliseconds */
+	unsigned n_check;             /* <= ST_CHECK_MAX, in checklist order */
+	struct st_check_result check[ST_CHECK_MAX];
+	unsigned n_defect;            /* <= ST_DEFECT_MAX */
+	struct st_defect_rec defect[ST_DEFECT_MAX];
+
+	int64_t superseded_by;        /* OUT: the correction that replaced it, 0 = none */
+	char item_serial[64];         /* OUT */
+	char item_sku[64];            /* OUT */
+	char operator_badge[64];      /* OUT */
+	char station_code[64];        /* OUT */
+	int64_t chain_seq;            /* OUT: position in the audit chain, from 1 */
+	char prev_hash[ST_AUDIT_HASH_LEN + 1]; /* OUT */
+	char hash[ST_AUDIT_HASH_LEN + 1];      /* OUT */
+};
+
+/* Write an inspection with its check results and defects, as the next link
+ * of the audit chain; *id (may be NULL) is its id.  Inside the caller's
+ * st_store_begin() ... st_store_commit() it is part of that transaction (a
+ * savepoint: all of it or none), so the raw scan, the inspection, the item's
+ * status and the outbox event commit together; outside one, its own.
+ * Errors: ST_ERR_ARG (n_check or n_defect above the caps),
+ * ST_ERR_CONSTRAINT (no such item, operator or station; a value outside
+ * its set; a pass with a disposition or a fail without one; supersedes
+ * names an inspection of another item or one already superseded). */
+int st_store_inspection_add(struct st_store *s, const struct st_inspection_rec *r, int64_t *id);
+
+/* Read one inspection by id (ST_ERR_NOTFOUND when there is none).  *out is
+ * written only on success; ST_ERR_RANGE when a stored value does not fit. */
+int st_store_inspection_get(struct st_store *s, int64_t id, struct st_inspection_rec *out);
+
+/* The item's current inspection: the most recently written one that no
+ * correction supersedes, with its rework count.  ST_ERR_NOTFOUND when the
+ * item has never been inspected (QC-01 refuses to ship it). */
+int st_store_inspection_last(struct st_store *s, int64_t item_id, struct st_inspection_rec *out);
+
+/* Call fn for each inspection completed at or after since_ms (0 = all), in
+ * the order written, skipping superseded ones unless with_superseded.  r is
+ * valid during the call only.  A non-zero return from fn stops the walk and
+ * is returned.  One read snapshot (a savepoint inside the caller's
+ * transaction).  fn may call other store functions, but not this one. */
+typedef int st_store_inspection_fn(const struct st_inspection_rec *r, void *ud);
+int st_store_inspection_each(struct st_store *s, int64_t since_ms, bool with_superseded,
+			     st_store_inspection_fn *fn, void *ud);
+
+/* A photo or video of an item (QC-04), by reference: the file stays where
+ * it is; the store keeps its path, size and SHA-256 (st_sha256_file()). */
+struct st_evidence_rec {
+	int64_t id;                 /* OUT */
+	int64_t item_id;
+	int64_t inspection_id;      /* the inspection it belongs to, 0 = none */
+	int64_t operator_id;        /* 0 = nobody logged in */
+	int64_t station_id;
+	char path[1024];
+	uint64_t size_bytes;
+	char sha256[ST_AUDIT_HASH_LEN + 1]; /* of the file's contents, lowercase hex */
+	char mime[64];              /* "image/jpeg", "video/mp4", ... */
+	char barcode[256];          /* text of the barcode decoded in it, "" = none */
+	int64_t created_ms;
+
+	char item_serial[64];       /* OUT */
+	char operator_badge[64];    /* OUT, "" = nobody */
+	char station_code[64];      /* OUT */
+	int64_t chain_seq;          /* OUT */
+	char prev_hash[ST_AUDIT_HASH_LEN + 1]; /* OUT */
+	char hash[ST_AUDIT_HASH_LEN + 1];      /* OUT */
+};
+
+/* Write an evidence record as the next link of the audit chain (same
+ * transaction rules as st_store_inspection_add()).  Errors: ST_ERR_ARG
+ * (sha256 not 64 lowercase hex digits, empty path, size above INT64_MAX),
+ * ST_ERR_CONSTRAINT (no such item, operator, station or inspection; an
+ * inspection of another item). */
+int st_store_evidence_add(struct st_store *s, const struct st_evidence_rec *e, int64_t *id);
+
+/* Call fn for each evidence record of an item, oldest first (rules of
+ * st_store_inspection_each()). */
+typedef int st_store_evidence_fn(const struct st_evidence_rec *e, void *ud);
+int st_store_evidence_by_item(struct st_store *s, int64_t item_id, st_store_evidence_fn *fn,
+			      void *ud);
+
+/* Set an item's status (received, in_qc, passed, failed, rework, hold,
+ * scrap, packed, shipped, returned, in_service).  ST_ERR_NOTFOUND when no
+ * such item, ST_ERR_CONSTRAINT for a status outside the set. */
+int st_store_item_set_status(struct st_store *s, int64_t item_id, const char *status);
+int st_store_item_by_id(struct st_store *s, int64_t item_id, struct st_item *out);
+
+/* What st_store_audit_verify() found. */
+enum st_audit_problem {
+	ST_AUDIT_OK = 0,
+	ST_AUDIT_EDITED,   /* its hash does not match its contents: edited after it was written */
+	ST_AUDIT_LINK,     /* its prev_hash is not the previous record's hash: that record was
+			      changed, deleted or replaced, or records were reordered */
+	ST_AUDIT_MISSING,  /* chain positions before it are missing: records were deleted */
+	ST_AUDIT_DUPLICATE /* two records claim its chain position */
+};
+
+struct st_audit_report {
+	int64_t records;          /* records checked (inspections + evidence) */
+	int64_t inspections, evidence;
+	int64_t problems;         /* records with a problem */
+	int64_t head_seq;         /* the last record's chain position, 0 when empty */
+	char head_hash[ST_AUDIT_HASH_LEN + 1]; /* its hash (64 zeros when empty) */
+	/* The first problem in chain order (problem == ST_AUDIT_OK when none): */
+	enum st_audit_problem problem;
+	char table[16];           /* "inspection" or "evidence" */
+	int64_t id;               /* its id in that table */
+	int64_t seq;              /* its chain position */
+	char message[256];        /* "inspection 42: hash does not match its contents
+				     (edited after it was written)" */
+};
+
+/* Recompute the whole audit chain from one read snapshot.  Returns 0 when
+ * every link holds, ST_ERR_CORRUPT when one does not (out says which first
+ * and how many), or another error (out then holds what was checked so far).
+ * What it cannot see: a chain rewritten from some point on, or cut short at
+ * its end, by someone with the file; comparing head_hash with a copy kept
+ * elsewhere (the central store) does (docs/internals/audit-chain.md). */
+int st_store_audit_verify(struct st_store *s, struct st_audit_report *out);
+
+/* The chain's head: the last record's position (0 when empty) and hash (64
+ * zeros when empty), e.g. to send it to the central store in the same
+ * transaction as the record, as an anchor.  Either pointer may be NULL. */
+int st_store_audit_head(struct st_store *s, int64_t *seq, char hash[ST_AUDIT_HASH_LEN + 1]);
+
+/* A short name for p ("ok", "edited", "link", "missing", "duplicate"), for
+ * JSON; never NULL. */
+const char *st_store_audit_problem_name(enum st_audit_problem p);
 
 #endif

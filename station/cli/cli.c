@@ -29,6 +29,7 @@ static const char usage[] =
 	"  import orders   load orders, products and operators from a JSON file\n"
 	"  db check        check the database's integrity and foreign keys\n"
 	"  db backup       copy the database safely while the station runs\n"
+	"  audit verify    check the hash chain over inspections and evidence\n"
 	"  version         print the version\n"
 	"  help [COMMAND]  show help for a command\n"
 	"\n"
@@ -221,6 +222,14 @@ static int help_for(const char *cmd)
 			"check   integrity and foreign-key check; exit 0 when sound, 1 when not\n"
 			"backup  copy the database with SQLite's online backup API (safe while\n"
 			"        the station runs); FILE appears only when the copy is whole\n" },
+		{ "audit", "usage: qcstation audit verify [--json]\n"
+			   "\n"
+			   "Recompute the hash chain over inspections and evidence (tamper\n"
+			   "evidence, docs/internals/audit-chain.md).  Exit 0 when every link\n"
+			   "holds, 1 when one is broken: the first broken record is named, and\n"
+			   "whether it was edited or records before it deleted or reordered.\n"
+			   "\n"
+			   "  --json   one JSON object: ok, records, problems, head, first\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)
@@ -301,6 +310,8 @@ int st_cli_main(int argc, char **argv, const volatile sig_atomic_t *stop)
 		rc = qc_cmd_db(c, argc, argv);
 	} else if (!strcmp(cmd, "import")) {
 		rc = qc_cmd_import(c, argc, argv);
+	} else if (!strcmp(cmd, "audit")) {
+		rc = qc_cmd_audit(c, argc, argv);
 	} else {
 		qc_err("'%s' is not a qcstation command; see 'qcstation --help'", cmd);
 		rc = QC_EXIT_USAGE;

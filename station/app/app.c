@@ -20,24 +20,8 @@
 #include "st/events.h"
 #include "st/route.h"
 
-struct st_app {
-	const struct st_config *cfg;
-	struct st_store *store;
-	st_clock_fn *now_ms;
-	void *clock_ud;
-	st_event_fn *emit;
-	void *emit_ud;
-	const struct st_log *log;
+#include "app-int.h"
 
-	int64_t station_id;
-	struct st_operator op;   /* logged-in operator; op.id == 0 when none */
-	int64_t session_id;
-	uint64_t scans;
-
-	struct st_bc bc;         /* reused: 12 KiB, not on the stack per scan */
-	json_t *pending;         /* events of the step in progress */
-	struct st_order *order;  /* lookup buffer (large) */
-};
 
 static int64_t system_now(void *ud)
 {
@@ -89,6 +73,18 @@ int st_app_new(const struct st_app_opts *o, struct st_app **out)
 		st_app_free(app);
 		return rc;
 	}
+	{
+		char err[400] = "";
+
+		rc = app_qc_init(app, err, sizeof(err));
+		if (rc == ST_OK)
+			rc = app_evidence_init(app, err, sizeof(err));
+		if (rc < 0) {
+			st_log(app->log, LOG_ERR, "%s", err);
+			st_app_free(app);
+			return rc == ST_ERR_NOMEM ? rc : ST_ERR_CONFIG;
+		}
+	}
 	*out = app;
 	return ST_OK;
 }
@@ -98,6 +94,8 @@ void st_app_free(struct st_app *app)
 	if (!app)
 		return;
 	json_decref(app->pending);
+	app_qc_fini(app);
+	app_evidence_fini(app);
 	free(app->order);
 	free(app);
 }
@@ -127,18 +125,18 @@ void st_app_emit(struct st_app *app, const char *name, json_t *fields)
 }
 
 /* Queue an event of the step; emitted after COMMIT. */
-static void queue(struct st_app *app, const char *name, json_t *fields)
+void app_queue(struct st_app *app, const char *name, json_t *fields)
 {
 	json_array_append_new(app->pending, event_new(app, name, fields));
 }
 
-static void queue_error(struct st_app *app, const char *code, const char *msg)
+void app_queue_error(struct st_app *app, const char *code, const char *msg)
 {
 	st_log(app->log, LOG_DEBUG, "scan refused: %s: %s", code, msg);
-	queue(app, "error", json_pack("{s:s, s:s}", "code", code, "message", msg));
+	app_queue(app, "error", json_pack("{s:s, s:s}", "code", code, "message", msg));
 }
 
-static void flush(struct st_app *app, bool emit)
+void app_flush(struct st_app *app, bool emit)
 {
 	size_t i;
 	json_t *ev;
@@ -149,7 +147,7 @@ static void flush(struct st_app *app, bool emit)
 	json_array_clear(app->pending);
 }
 
-static int outbox(struct st_app *app, const char *type, const char *entity, json_t *payload)
+int app_outbox(struct st_app *app, const char *type, const char *entity, json_t *payload)
 {
 	struct st_outbox_rec rec = { .type = type, .entity = entity, .ts_ms = st_app_now(app) };
 	char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
@@ -172,50 +170,57 @@ static int do_login(struct st_app *app, const char *badge)
 
 	if (rc == ST_ERR_NOTFOUND) {
 		snprintf(msg, sizeof(msg), "badge %s belongs to no operator of this store", badge);
-		queue_error(app, "unknown_badge", msg);
+		app_queue_error(app, "unknown_badge", msg);
 		return ST_OK;
 	}
 	if (rc < 0)
 		return rc;
 	if (!op.active) {
 		snprintf(msg, sizeof(msg), "operator %s (%s) is not active", op.name, badge);
-		queue_error(app, "inactive_operator", msg);
+		app_queue_error(app, "inactive_operator", msg);
 		return ST_OK;
 	}
+	/* The QC workflow refuses a new badge while an inspection is open. */
+	if (!app_qc_login(app, op.id))
+		return ST_OK;
 	if (app->op.id) {
 		rc = st_store_session_end(app->store, app->session_id, st_app_now(app));
 		if (rc < 0)
 			return rc;
-		queue(app, "logout", json_pack("{s:o, s:s}", "operator", st_json_operator(&app->op),
+		app_queue(app, "logout", json_pack("{s:o, s:s}", "operator", st_json_operator(&app->op),
 					       "reason", "another badge"));
 	}
 	rc = st_store_session_start(app->store, op.id, app->station_id, st_app_now(app),
 				    &app->session_id);
 	if (rc < 0)
 		return rc;
-	rc = outbox(app, "login", "operator", json_pack("{s:s, s:s}", "badge", op.badge, "station",
+	rc = app_outbox(app, "login", "operator", json_pack("{s:s, s:s}", "badge", op.badge, "station",
 							 app->cfg->station_code));
 	if (rc < 0)
 		return rc;
 	app->op = op;
 	st_log(app->log, LOG_INFO, "operator %s logged in at %s", op.badge, app->cfg->station_code);
-	queue(app, "login", json_pack("{s:o, s:I}", "operator", st_json_operator(&op), "session",
+	app_queue(app, "login", json_pack("{s:o, s:I}", "operator", st_json_operator(&op), "session",
 				      (json_int_t)app->session_id));
 	return ST_OK;
 }
 
 static int do_logout(struct st_app *app)
 {
-	int rc = st_store_session_end(app->store, app->session_id, st_app_now(app));
+	int rc;
 
+	/* Refused while an inspection is open (the workflow says why). */
+	if (!app_qc_logout(app))
+		return ST_OK;
+	rc = st_store_session_end(app->store, app->session_id, st_app_now(app));
 	if (rc < 0)
 		return rc;
-	rc = outbox(app, "logout", "operator", json_pack("{s:s, s:s}", "badge", app->op.badge,
+	rc = app_outbox(app, "logout", "operator", json_pack("{s:s, s:s}", "badge", app->op.badge,
 							   "station", app->cfg->station_code));
 	if (rc < 0)
 		return rc;
 	st_log(app->log, LOG_INFO, "operator %s logged out", app->op.badge);
-	queue(app, "logout", json_pack("{s:o, s:s}", "operator", st_json_operator(&app->op),
+	app_queue(app, "logout", json_pack("{s:o, s:s}", "operator", st_json_operator(&app->op),
 				       "reason", "command"));
 	memset(&app->op, 0, sizeof(app->op));
 	app->session_id = 0;
@@ -231,7 +236,7 @@ static int show_item(struct st_app *app, const struct st_route *r)
 
 	if (rc == ST_ERR_NOTFOUND) {
 		snprintf(msg, sizeof(msg), "no item with serial %s is known here", r->key);
-		queue_error(app, "unknown_item", msg);
+		app_queue_error(app, "unknown_item", msg);
 		return ST_OK;
 	}
 	if (rc < 0)
@@ -239,7 +244,7 @@ static int show_item(struct st_app *app, const struct st_route *r)
 	if (r->gtin && it.product.gtin[0] && strcmp(r->gtin, it.product.gtin) != 0) {
 		snprintf(msg, sizeof(msg), "serial %s belongs to GTIN %s, but the label says %s",
 			 r->key, it.product.gtin, r->gtin);
-		queue_error(app, "gtin_mismatch", msg);
+		app_queue_error(app, "gtin_mismatch", msg);
 		return ST_OK;
 	}
 	f = json_pack("{s:o}", "item", st_json_item(&it));
@@ -256,8 +261,9 @@ static int show_item(struct st_app *app, const struct st_route *r)
 					json_object_set_new(f, "line", st_json_line(&app->order->line[i]));
 		}
 	}
-	queue(app, "item", f);
-	return ST_OK;
+	app_queue(app, "item", f);
+	/* At the QC bench an item scanned is an item to inspect. */
+	return app_qc_item(app, &it);
 }
 
 static int perform(struct st_app *app, const struct st_route *r)
@@ -268,10 +274,10 @@ static int perform(struct st_app *app, const struct st_route *r)
 
 	switch (r->act) {
 	case ST_ACT_REJECT:
-		queue_error(app, r->code, r->msg);
+		app_queue_error(app, r->code, r->msg);
 		return ST_OK;
 	case ST_ACT_NOTICE:
-		queue(app, "notice", json_pack("{s:s, s:s}", "code", r->code, "message", r->msg));
+		app_queue(app, "notice", json_pack("{s:s, s:s}", "code", r->code, "message", r->msg));
 		return ST_OK;
 	case ST_ACT_LOGIN:
 		return do_login(app, r->key);
@@ -282,11 +288,11 @@ static int perform(struct st_app *app, const struct st_route *r)
 		if (rc == ST_ERR_NOTFOUND) {
 			snprintf(msg, sizeof(msg), "order %s is not known here (import or sync it)",
 				 r->key);
-			queue_error(app, "unknown_order", msg);
+			app_queue_error(app, "unknown_order", msg);
 			return ST_OK;
 		}
 		if (rc == 0)
-			queue(app, "order", json_pack("{s:o}", "order", st_json_order(app->order, 1)));
+			app_queue(app, "order", json_pack("{s:o}", "order", st_json_order(app->order, 1)));
 		return rc;
 	case ST_ACT_SHOW_ITEM:
 		return show_item(app, r);
@@ -294,11 +300,11 @@ static int perform(struct st_app *app, const struct st_route *r)
 		rc = st_store_product_by_gtin(app->store, r->key, &p);
 		if (rc == ST_ERR_NOTFOUND) {
 			snprintf(msg, sizeof(msg), "no product with GTIN %s is known here", r->key);
-			queue_error(app, "unknown_product", msg);
+			app_queue_error(app, "unknown_product", msg);
 			return ST_OK;
 		}
 		if (rc == 0)
-			queue(app, "product", json_pack("{s:o}", "product", st_json_product(&p)));
+			app_queue(app, "product", json_pack("{s:o}", "product", st_json_product(&p)));
 		return rc;
 	}
 	return ST_ERR_BUG;
@@ -326,7 +332,7 @@ static int store_scan(struct st_app *app, const uint8_t *raw, size_t n, bool tru
 	if (rc < 0)
 		return rc;
 	snprintf(entity, sizeof(entity), "scan:%lld", (long long)*scan_id);
-	return outbox(app, "scan", entity,
+	return app_outbox(app, "scan", entity,
 		      json_pack("{s:I, s:s, s:s?, s:b, s:s?}", "scan_id", (json_int_t)*scan_id,
 				"station", app->cfg->station_code, "kind", kind, "valid", valid,
 				"operator", app->op.id ? app->op.badge : NULL));
@@ -341,6 +347,7 @@ int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated
 	int64_t before_session = app->session_id, scan_id = 0;
 	json_t *scan_ev;
 	char msg[200];
+	bool qc = false;
 	int rc;
 
 	st_bc_parse((const char *)raw, n, &app->cfg->patterns, bc);
@@ -364,8 +371,14 @@ int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated
 		json_object_set_new(scan_ev, "valid", json_false());
 	} else {
 		st_route_scan(bc, app->op.id != 0, &r);
+		qc = app->op.id && app_qc_claims(app, bc, true);
+		/* Text that is no code, taken by the inspection as a value
+		 * (a measured size, an engraving as found). */
+		if (qc && bc->kind == ST_BC_UNKNOWN)
+			json_object_set_new(scan_ev, "as", json_string("value"));
 	}
 
+	app_qc_checkpoint(app);
 	rc = st_store_begin(app->store);
 	if (rc == 0)
 		rc = store_scan(app, raw, n, truncated, source, st_bc_kind_name(bc->kind),
@@ -373,24 +386,25 @@ int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated
 	if (rc == 0) {
 		json_object_set_new(scan_ev, "scan_id", json_integer(scan_id));
 		json_object_set_new(scan_ev, "source", json_string(source));
-		queue(app, "scan", json_incref(scan_ev));
-		rc = perform(app, &r);
+		app_queue(app, "scan", json_incref(scan_ev));
+		rc = qc ? app_qc_scan(app, bc, raw, n) : perform(app, &r);
 	}
 	if (rc == 0)
 		rc = st_store_commit(app->store);
 	if (rc == 0) {
 		app->scans++;
 		json_decref(scan_ev);
-		flush(app, true);
+		app_flush(app, true);
 		return ST_OK;
 	}
 
 	/* The step failed: undo it (including the in-memory login), then try
 	 * to keep at least the raw scan. */
 	st_store_rollback(app->store);
-	flush(app, false);
+	app_flush(app, false);
 	app->op = before;
 	app->session_id = before_session;
+	app_qc_rollback(app);
 	snprintf(msg, sizeof(msg), "could not store the scan's result: %s (%s)", st_strerror(rc),
 		 st_store_errmsg(app->store));
 	st_log(app->log, LOG_ERR, "%s; storing the raw scan alone", msg);
@@ -404,9 +418,9 @@ int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated
 		app->scans++;
 		json_object_set_new(scan_ev, "scan_id", json_integer(scan_id));
 		json_object_set_new(scan_ev, "source", json_string(source));
-		queue(app, "scan", scan_ev);
-		queue_error(app, "store_failed", msg);
-		flush(app, true);
+		app_queue(app, "scan", scan_ev);
+		app_queue_error(app, "store_failed", msg);
+		app_flush(app, true);
 		return ST_OK;
 	}
 	st_store_rollback(app->store);
@@ -414,7 +428,7 @@ int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated
 	snprintf(msg, sizeof(msg), "the scan was NOT stored: %s (%s)", st_strerror(rc),
 		 st_store_errmsg(app->store));
 	st_log(app->log, LOG_ERR, "%s", msg);
-	queue_error(app, "store_failed", msg);
-	flush(app, true);
+	app_queue_error(app, "store_failed", msg);
+	app_flush(app, true);
 	return rc;
 }

@@ -82,8 +82,10 @@ static bool id_upper(struct st_bc *bc, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 
-		if ((unsigned char)c < 0x21 || (unsigned char)c > 0x7e)
+		if ((unsigned char)c < 0x21 || (unsigned char)c > 0x7e) {
+			bc->id[0] = '\0';
 			return false;
+		}
 		bc->id[i] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
 	}
 	bc->id[n] = '\0';
@@ -122,6 +124,26 @@ static int parse_command(struct st_bc *bc, const char *name, size_t n)
 			return finish(bc, ST_BC_COMMAND);
 	st_bc_err_add(bc, "unknown command '%s' (known: PASS, FAIL, PASS-ALL, CANCEL, ...)", bc->id);
 	return finish(bc, ST_BC_COMMAND);
+}
+
+/* A QC defect code: letters, digits and '-' (the QC workflow knows which
+ * codes exist; docs/internals/qc-workflow.md lists them). */
+static int parse_defect(struct st_bc *bc, const char *code, size_t n)
+{
+	if (n >= 32 || !id_upper(bc, code, n)) {
+		st_bc_err_add(bc, "defect code must be 1 to 31 letters, digits or '-'");
+		return finish(bc, ST_BC_DEFECT);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char c = bc->id[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+			st_bc_err_add(bc, "defect code '%s': character %zu ('%c') is not a letter, "
+					  "digit or '-'", bc->id, i + 1, c);
+			return finish(bc, ST_BC_DEFECT);
+		}
+	}
+	return finish(bc, ST_BC_DEFECT);
 }
 
 static int parse_gs1_symbology(struct st_bc *bc, const char *d, size_t n)
@@ -182,6 +204,9 @@ static int parse_untyped(struct st_bc *bc, const struct st_bc_patterns *p, const
 
 	if (plen > 0 && n >= plen && strncasecmp_ascii(d, p->command_prefix, plen) == 0)
 		return parse_command(bc, d + plen, n - plen);
+	plen = p->defect_prefix ? strlen(p->defect_prefix) : 0;
+	if (plen > 0 && n > plen && strncasecmp_ascii(d, p->defect_prefix, plen) == 0)
+		return parse_defect(bc, d + plen, n - plen);
 	if (d[0] == '(') {
 		st_gs1_parse_bracketed(bc, d, n);
 		return finish(bc, ST_BC_GS1);

@@ -22,6 +22,7 @@ static const struct st_bc_patterns default_patterns = {
 	.bin = "BIN-*{1,12}",
 	.badge = "BADGE-#{4,8}",
 	.command_prefix = "CMD-",
+	.defect_prefix = "DEF-",
 	.gs_substitute = 0,
 };
 

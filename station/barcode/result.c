@@ -62,7 +62,7 @@ const char *st_bc_kind_name(enum st_bc_kind kind)
 		[ST_BC_UNKNOWN] = "unknown", [ST_BC_GTIN] = "gtin",     [ST_BC_GS1] = "gs1",
 		[ST_BC_ORDER] = "order",     [ST_BC_RMA] = "rma",       [ST_BC_SERIAL] = "serial",
 		[ST_BC_BIN] = "bin",         [ST_BC_BADGE] = "badge",   [ST_BC_COMMAND] = "command",
-		[ST_BC_TRACKING] = "tracking",
+		[ST_BC_TRACKING] = "tracking", [ST_BC_DEFECT] = "defect",
 	};
 	if ((unsigned)kind >= ST_BC__COUNT)
 		return "unknown";

@@ -44,6 +44,7 @@ static void bind_patterns(struct st_config *cfg)
 	cfg->patterns.bin = cfg->pat_bin;
 	cfg->patterns.badge = cfg->pat_badge;
 	cfg->patterns.command_prefix = cfg->command_prefix;
+	cfg->patterns.defect_prefix = cfg->defect_prefix;
 	cfg->patterns.gs_substitute = cfg->gs_substitute;
 }
 
@@ -64,6 +65,7 @@ void st_config_defaults(struct st_config *cfg)
 	copy_str(cfg->pat_bin, sizeof(cfg->pat_bin), p->bin);
 	copy_str(cfg->pat_badge, sizeof(cfg->pat_badge), p->badge);
 	copy_str(cfg->command_prefix, sizeof(cfg->command_prefix), p->command_prefix);
+	copy_str(cfg->defect_prefix, sizeof(cfg->defect_prefix), p->defect_prefix);
 	cfg->wedge_gap_ms = ST_WEDGE_GAP_MS_DEFAULT;
 	cfg->wedge_terminator = ST_WEDGE_TERM_ENTER;
 	bind_patterns(cfg);
@@ -153,6 +155,11 @@ static int on_barcodes(struct parse_state *ps, const char *k, const char *v)
 			return fail(ps, "'%s' must not be empty", k);
 		return set_str(ps, c->command_prefix, sizeof(c->command_prefix), k, v);
 	}
+	if (!strcmp(k, "defect_prefix")) {
+		if (!*v)
+			return fail(ps, "'%s' must not be empty", k);
+		return set_str(ps, c->defect_prefix, sizeof(c->defect_prefix), k, v);
+	}
 	if (!strcmp(k, "gs_substitute")) {
 		if (strlen(v) > 1 || (*v && ((unsigned char)*v < 0x21 || (unsigned char)*v > 0x7e)))
 			return fail(ps, "'%s' is one printable ASCII character (or empty), not '%s'", k, v);
@@ -207,6 +214,13 @@ static int handler(void *user, const char *section, const char *k, const char *v
 		return on_barcodes(ps, k, v);
 	if (!strcmp(section, "input"))
 		return on_input(ps, k, v);
+	if (!strcmp(section, "qc")) {
+		if (!strcmp(k, "checklists"))
+			return set_str(ps, ps->cfg->checklists_dir, sizeof(ps->cfg->checklists_dir), k, v);
+		if (!strcmp(k, "watch_folder"))
+			return set_str(ps, ps->cfg->evidence_dir, sizeof(ps->cfg->evidence_dir), k, v);
+		return fail(ps, "unknown key '%s' in [%s]", k, section);
+	}
 	if (!strcmp(section, "scan")) {
 		if (strcmp(k, "max_bytes"))
 			return fail(ps, "unknown key '%s' in [%s]", k, section);

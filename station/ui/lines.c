@@ -74,3 +74,8 @@ int st_lines_next(struct st_lines *r, size_t cap, const char **line, size_t *len
 			return ST_ERR_IO;
 	}
 }
+
+bool st_lines_buffered(const struct st_lines *r)
+{
+	return r->eof || memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+}

@@ -1,6 +1,9 @@
 /* station/ui: the input loop shared by headless and terminal mode. */
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "st/err.h"
 #include "st/lines.h"
@@ -23,6 +26,23 @@ int st_ui_run(struct st_app *app, int fd, const char *source, const volatile sig
 			fputs(prompt, prompt_out);
 			fflush(prompt_out);
 		}
+		if (st_app_watch_fd(app) >= 0 && !st_lines_buffered(r)) {
+			/* Photos dropped in the watched folder attach while the
+			 * station waits for the next scan. */
+			struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+					       { .fd = st_app_watch_fd(app), .events = POLLIN } };
+
+			if (poll(p, 2, -1) < 0) {
+				if (errno == EINTR)
+					continue;
+				rc = ST_ERR_IO;
+				break;
+			}
+			if (p[1].revents & POLLIN)
+				st_app_watch_ready(app);
+			if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+		}
 		got = st_lines_next(r, st_app_cfg_scan_max(app), &line, &len, &trunc);
 		if (got == 0)
 			break;
@@ -32,7 +52,16 @@ int st_ui_run(struct st_app *app, int fd, const char *source, const volatile sig
 			rc = ST_ERR_IO;
 			break;
 		}
-		got = st_app_scan(app, (const uint8_t *)line, len, trunc, source);
+		if (!trunc && len > 7 && memcmp(line, "!photo ", 7) == 0) {
+			/* A directive, not a scan (docs/data-formats.md): attach
+			 * the photo at this path. */
+			char path[1024];
+
+			snprintf(path, sizeof(path), "%.*s", (int)(len - 7), line + 7);
+			got = st_app_photo(app, path);
+		} else {
+			got = st_app_scan(app, (const uint8_t *)line, len, trunc, source);
+		}
 		if (got < 0 && rc == ST_OK)
 			rc = got;
 	}

@@ -529,12 +529,20 @@ int st_tui_run(struct st_tui *t, struct st_app *app, const volatile sig_atomic_t
 	t->rc = ST_OK;
 	tui_draw(t);
 	while (!*stop && !t->quit) {
-		struct pollfd p = { .fd = t->in_fd, .events = POLLIN };
+		/* The terminal, and the watched photo folder when there is one. */
+		struct pollfd pf[2] = { { .fd = t->in_fd, .events = POLLIN },
+					{ .fd = st_app_watch_fd(app), .events = POLLIN } };
+		struct pollfd p;
 		int wait = st_wedge_wait_ms(&t->wedge, mono_ms()), r, got;
 
 		if (wait < 0 || wait > TUI_POLL_MAX_MS)
 			wait = TUI_POLL_MAX_MS;
-		r = poll(&p, 1, wait);
+		r = poll(pf, pf[1].fd >= 0 ? 2 : 1, wait);
+		p = pf[0];
+		if (r > 0 && pf[1].fd >= 0 && (pf[1].revents & POLLIN)) {
+			st_app_watch_ready(app);
+			r -= 1;
+		}
 		if (r < 0 && errno != EINTR) {
 			t->rc = ST_ERR_IO;
 			break;

@@ -1371,6 +1371,13 @@ int st_qc_input_from_scan(const struct st_bc *bc, struct st_qc_input *in)
 		}
 		return ST_ERR_NOTFOUND;
 	}
+	if (bc->kind == ST_BC_DEFECT && bc->valid) {
+		/* The classifier took the prefix off: id is the code. */
+		in->kind = ST_QC_IN_DEFECT;
+		in->text = bc->id;
+		in->text_len = strlen(bc->id);
+		return ST_OK;
+	}
 	if (bc->kind == ST_BC_UNKNOWN && bc->data &&
 	    prefix_ci(bc->data, bc->data_len, DEFECT_PREFIX) &&
 	    bc->data_len > strlen(DEFECT_PREFIX)) {

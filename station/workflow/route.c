@@ -89,6 +89,11 @@ void st_route_scan(const struct st_bc *bc, bool logged_in, struct st_route *r)
 		reject(r, ST_ACT_NOTICE, "no_workflow",
 		       "tracking numbers belong to returns and shipping, which are not enabled at this station");
 		return;
+	case ST_BC_DEFECT:
+		/* Defect codes answer a failed check of an open inspection;
+		 * the QC workflow takes them when one is open. */
+		reject(r, ST_ACT_REJECT, "no_task", "a defect code needs a failed check of an open inspection");
+		return;
 	case ST_BC_BADGE:
 	case ST_BC_UNKNOWN:
 	case ST_BC__COUNT:

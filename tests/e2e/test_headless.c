@@ -221,17 +221,25 @@ static void headless__badge_then_order_item_product(void **state)
 	assert_string_equal(jstr(ev, "code"), "unknown_order");
 	json_decref(ev);
 
+	/* The item scan opened an inspection (QC bench); logging out is
+	 * refused until it is finished or cancelled. */
+	scan(&p, "CMD-LOGOUT");
+	ev = expect_event(&p, "error");
+	assert_string_equal(jstr(ev, "code"), "busy");
+	json_decref(ev);
+	scan(&p, "CMD-CANCEL");
+	json_decref(expect_event(&p, "cancelled"));
 	scan(&p, "CMD-LOGOUT");
 	json_decref(expect_event(&p, "logout"));
 	proc_close_in(&p);
 	ev = expect_event(&p, "shutdown");
-	assert_int_equal(json_integer_value(json_object_get(ev, "scans")), 8);
+	assert_int_equal(json_integer_value(json_object_get(ev, "scans")), 10);
 	json_decref(ev);
 	assert_int_equal(proc_wait(&p), 0);
 
 	/* Every scan stored, each with an outbox event in the same step. */
-	assert_int_equal(db_count(f->db, "SELECT count(*) FROM scan"), 8);
-	assert_true(db_count(f->db, "SELECT count(*) FROM outbox WHERE type = 'scan'") == 8);
+	assert_int_equal(db_count(f->db, "SELECT count(*) FROM scan"), 10);
+	assert_true(db_count(f->db, "SELECT count(*) FROM outbox WHERE type = 'scan'") == 10);
 	assert_int_equal(db_count(f->db, "SELECT count(*) FROM outbox WHERE type = 'login'"), 1);
 }
 

@@ -83,7 +83,7 @@ expect  -               READY
 scan    ORD-100231      Forever & Always
 scan    09501101020916  ERROR
 expect  -               check digit should be 7
-key     F2              CMD-PASS  command PASS needs a task
+key     F2              CMD-PASS  scan an item first
 key     ?               Keys (the letters only
 key     ?               Last results
 type    SN00001001      Item SN00001001

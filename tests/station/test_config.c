@@ -38,6 +38,9 @@ static void config_parse__every_key(void **state)
 		"database = /srv/qc/b3.db\n"
 		"[scan]\n"
 		"max_bytes = 512\n"
+		"[qc]\n"
+		"checklists = /etc/qcstation/checklists\n"
+		"watch_folder = /srv/photos\n"
 		"[store]\n"
 		"busy_timeout_ms = 250\n"
 		"[log]\n"
@@ -61,6 +64,8 @@ static void config_parse__every_key(void **state)
 	assert_string_equal(c.station_name, "Dock bench");
 	assert_string_equal(st_config_db_path(&c, buf, sizeof(buf)), "/srv/qc/b3.db");
 	assert_int_equal(c.scan_max, 512);
+	assert_string_equal(c.checklists_dir, "/etc/qcstation/checklists");
+	assert_string_equal(c.evidence_dir, "/srv/photos");
 	assert_int_equal(c.busy_timeout_ms, 250);
 	assert_int_equal(c.log_level, LOG_DEBUG);
 	assert_true(st_bc_pattern_match(c.patterns.order, "SO123456", 8));
@@ -78,6 +83,7 @@ static void config_parse__errors_name_file_and_line(void **state)
 	} t[] = {
 		{ "[station]\ncode = A\nbogus = 1\n", "c.ini:3: unknown key 'bogus' in [station]" },
 		{ "[nope]\nx = 1\n", "c.ini:2: unknown section [nope]" },
+		{ "[qc]\nchecklist = x\n", "c.ini:2: unknown key 'checklist' in [qc]" },
 		{ "[scan]\n\nmax_bytes = 99999\n", "c.ini:3: 'max_bytes' must be a whole number" },
 		{ "[scan]\nmax_bytes = 12abc\n", "c.ini:2: 'max_bytes' must be a whole number" },
 		{ "[barcodes]\norder = ORD-#{4,2}\n", "c.ini:2: order: pattern 'ORD-#{4,2}'" },

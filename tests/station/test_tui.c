@@ -255,7 +255,7 @@ static void tui__run_feeds_the_app(void **state)
 		{ "BADGE-0001", "wedge", "login" },
 		{ "CMD-PASS", "keyboard", "error" },
 		{ "ORD-100231", "keyboard", "order" },
-		{ "CMD-CANCEL", "keyboard", "error" },
+		{ "CMD-CANCEL", "keyboard", "notice" }, /* nothing open to cancel */
 	};
 	struct fx *f = *state;
 	struct st_store_opts so = { .create = true };

@@ -47,6 +47,19 @@ void st_app_free(struct st_app *app);
 int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated,
 		const char *source);
 
+/* A photo or video of an item (QC-04) at path: hashed, its barcodes read,
+ * linked to the item being inspected or to the item its barcode shows, and
+ * refused when it shows another item than the one being inspected.  Emits
+ * "evidence" or an "error" event.  Returns 0 unless the store failed. */
+int st_app_photo(struct st_app *app, const char *path);
+
+/* The watched evidence folder ([qc] watch_folder): the fd to poll for
+ * reading, -1 when none is configured. */
+int st_app_watch_fd(const struct st_app *app);
+
+/* Attach the files the watch reports (call when its fd is readable). */
+int st_app_watch_ready(struct st_app *app);
+
 /* Emit an event {"event": name, "ts": now, ...fields} (fields stolen). */
 void st_app_emit(struct st_app *app, const char *name, json_t *fields);
 

@@ -35,6 +35,7 @@ enum st_bc_kind {
 	ST_BC_BADGE,    /* operator badge */
 	ST_BC_COMMAND,  /* command barcode (PASS, FAIL, ...) */
 	ST_BC_TRACKING, /* carrier tracking number */
+	ST_BC_DEFECT,   /* QC defect code (DEF-LOOSE-STONE): id is the code */
 	ST_BC__COUNT
 };
 
@@ -87,6 +88,7 @@ struct st_bc {
 struct st_bc_patterns {
 	const char *order, *rma, *serial, *bin, *badge;
 	const char *command_prefix;   /* e.g. "CMD-"; commands are prefix + name */
+	const char *defect_prefix;    /* e.g. "DEF-"; defect codes are prefix + code */
 	char gs_substitute;           /* a character a wedge scanner types for GS, 0 = none */
 };
 

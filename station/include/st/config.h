@@ -29,9 +29,13 @@ struct st_config {
 	/* [barcodes]: the brand's code patterns (see st/barcode.h) */
 	char pat_order[ST_CONFIG_PATTERN_MAX], pat_rma[ST_CONFIG_PATTERN_MAX];
 	char pat_serial[ST_CONFIG_PATTERN_MAX], pat_bin[ST_CONFIG_PATTERN_MAX];
-	char pat_badge[ST_CONFIG_PATTERN_MAX], command_prefix[17];
+	char pat_badge[ST_CONFIG_PATTERN_MAX], command_prefix[17], defect_prefix[17];
 	char gs_substitute;
 	struct st_bc_patterns patterns; /* points into the fields above */
+
+	/* [qc] */
+	char checklists_dir[512];  /* checklists: a folder of templates; "" = built in */
+	char evidence_dir[512];    /* watch_folder: photos dropped here attach; "" = none */
 
 	/* [input]: telling a keyboard-wedge scanner from typing (st/wedge.h) */
 	int wedge_gap_ms;                     /* wedge_gap_ms, 1..1000 */

@@ -30,4 +30,8 @@ void st_lines_init(struct st_lines *r, int fd);
 int st_lines_next(struct st_lines *r, size_t cap, const char **line, size_t *len,
 		  bool *truncated);
 
+/* True when the next st_lines_next() will not read: a whole line (or the
+ * end of input) is already buffered. */
+bool st_lines_buffered(const struct st_lines *r);
+
 #endif

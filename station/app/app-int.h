@@ -1,0 +1,94 @@
+/* station/app: what app.c (the scan pipeline) and app_qc.c (the QC
+ * workflow's shell) share.  Never included from outside station/app. */
+#ifndef QC_STATION_APP_INT_H
+#define QC_STATION_APP_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "st/app.h"
+#include "st/barcode.h"
+#include "st/checklist.h"
+#include "st/evidence.h"
+#include "st/qc.h"
+#include "st/store.h"
+
+struct st_app {
+	const struct st_config *cfg;
+	struct st_store *store;
+	st_clock_fn *now_ms;
+	void *clock_ud;
+	st_event_fn *emit;
+	void *emit_ud;
+	const struct st_log *log;
+
+	int64_t station_id;
+	struct st_operator op;   /* logged-in operator; op.id == 0 when none */
+	int64_t session_id;
+	uint64_t scans;
+
+	struct st_bc bc;         /* reused: 12 KiB, not on the stack per scan */
+	json_t *pending;         /* events of the step in progress */
+	struct st_order *order;  /* lookup buffer (large) */
+
+	/* The QC workflow (st/qc.h) and what its shell keeps. */
+	struct st_checklist_set *checklists;  /* fixed for the app's life */
+	struct st_qc_ctx qc_ctx;
+	struct st_qc qc;                      /* the state */
+	struct st_qc qc_saved;                /* to undo a step whose writes fail */
+	struct st_qc_effects *fx;             /* the last step's effects */
+	struct st_inspection_rec *irec;       /* a record being written */
+	struct st_item qc_item;               /* the item being inspected */
+	int64_t last_evidence_id;             /* of the current item, for PHOTO */
+	struct st_evidence_watch *watch;      /* [qc] watch_folder, or NULL */
+};
+
+/* ---- app_evidence.c ---------------------------------------------------------- */
+
+/* Open the watched folder when one is configured. */
+int app_evidence_init(struct st_app *app, char *err, size_t errlen);
+void app_evidence_fini(struct st_app *app);
+
+/* Queue an event of the step in progress (emitted after COMMIT). */
+void app_queue(struct st_app *app, const char *name, json_t *fields);
+void app_queue_error(struct st_app *app, const char *code, const char *msg);
+/* Emit (or drop) the queued events, then forget them. */
+void app_flush(struct st_app *app, bool emit);
+/* Append an outbox event in the open transaction (payload stolen). */
+int app_outbox(struct st_app *app, const char *type, const char *entity, json_t *payload);
+
+/* ---- app_qc.c ------------------------------------------------------------ */
+
+/* Load the checklist templates (the embedded ones, or cfg's folder). */
+int app_qc_init(struct st_app *app, char *err, size_t errlen);
+void app_qc_fini(struct st_app *app);
+
+/* Step the workflow with LOGIN / LOGOUT; false when it refused (an error
+ * event is queued). */
+bool app_qc_login(struct st_app *app, int64_t operator_id);
+bool app_qc_logout(struct st_app *app);
+
+/* True when the scan belongs to the QC workflow now (commands, defect
+ * codes, values while one is wanted, items while inspecting). */
+bool app_qc_claims(const struct st_app *app, const struct st_bc *bc, bool valid_text);
+
+/* Feed a claimed scan to the workflow and apply the effects (inside the
+ * step's transaction).  raw[0..n) is the scan (a VALUE's text). */
+int app_qc_scan(struct st_app *app, const struct st_bc *bc, const uint8_t *raw, size_t n);
+
+/* An item was scanned while no inspection is open: start one (or complete
+ * a CORRECT).  it is the item as looked up. */
+int app_qc_item(struct st_app *app, const struct st_item *it);
+
+/* A photo linked to the current item (evidence id): feed it as PHOTO. */
+int app_qc_photo(struct st_app *app, int64_t evidence_id);
+
+/* Undo the in-memory effect of the last step (its transaction failed). */
+void app_qc_rollback(struct st_app *app);
+
+/* Remember the state before a step (so app_qc_rollback() can restore it). */
+void app_qc_checkpoint(struct st_app *app);
+
+#endif

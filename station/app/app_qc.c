@@ -295,8 +295,23 @@ static int apply(struct st_app *app)
 						    e->level == ST_QC_OK ? "ok" : "info", "code", e->code,
 						    "message", e->text));
 			break;
-		case ST_QC_FX_STARTED:
 		case ST_QC_FX_ANSWERED:
+			/* What the answer was, said plainly: a failed text match
+			 * names the ordered and the found text and where they
+			 * first differ. */
+			if (e->text[0] && e->check >= 0 && e->check < ST_CHECKLIST_CHECK_MAX) {
+				const struct st_qc_record *rr =
+					st_qc_busy(&app->qc) ? &app->qc.rec : &fx->rec;
+				const struct st_qc_check_result *c = &rr->check[e->check];
+
+				app_queue(app, "check",
+					  json_pack("{s:s, s:s, s:s, s:s}", "check", c->id, "result",
+						    st_qc_result_name(c->result), "code", e->code,
+						    "message", e->text));
+			}
+			redraw = true;
+			break;
+		case ST_QC_FX_STARTED:
 			redraw = true;
 			break;
 		case ST_QC_FX_CANCELLED:

@@ -58,6 +58,10 @@ static void classify__table(void **state)
 		{ "CMD-PASS-ALL", ST_BC_COMMAND, true, "", NULL, "PASS-ALL" },
 		{ "cmd-cancel", ST_BC_COMMAND, true, "", NULL, "CANCEL" },
 		{ "CMD-FLY", ST_BC_COMMAND, false, "", NULL, NULL },
+		/* QC defect codes: one prefix; the code is the id. */
+		{ "DEF-LOOSE-STONE", ST_BC_DEFECT, true, "", NULL, "LOOSE-STONE" },
+		{ "def-loose-stone", ST_BC_DEFECT, true, "", NULL, "LOOSE-STONE" },
+		{ "DEF-LOOSE_STONE", ST_BC_DEFECT, false, "", NULL, NULL },
 		/* Tracking numbers; a Code 128 of 12 digits is FedEx first. */
 		{ "1Z999AA10123456784", ST_BC_TRACKING, true, "", NULL, "1Z999AA10123456784" },
 		{ "1Z999AA10123456785", ST_BC_TRACKING, false, "", NULL, NULL },

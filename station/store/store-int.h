@@ -62,6 +62,7 @@ enum q {
 	Q_ITEM_UPSERT,
 	Q_ITEM_BY_SERIAL,
 	Q_ITEM_BY_ID,
+	Q_ITEM_BY_ORDER_LINE,
 	Q_ITEM_SET_STATUS,
 	/* inspections, evidence, the audit chain (store_qc.c, store_audit.c) */
 	Q_CHAIN_NAMES,
@@ -80,6 +81,9 @@ enum q {
 	Q_EVIDENCE_BY_ITEM,
 	Q_AUDIT_INSPECTIONS,
 	Q_AUDIT_EVIDENCE,
+	/* reports (store.c) */
+	Q_INSPECTIONS_BY_ITEM,
+	Q_ITEMS_BY_STATUS,
 	Q__COUNT
 };
 

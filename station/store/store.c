@@ -175,6 +175,15 @@ static const char *const q_sql[Q__COUNT] = {
 			 " JOIN category c ON c.id = p.category_id"
 			 " LEFT JOIN order_line l ON l.id = i.order_line_id"
 			 " LEFT JOIN orders o ON o.id = l.order_id WHERE i.id = ?1",
+	/* The first item assigned to an order line (a line of quantity 1 has
+	 * one): what an order-line label scanned at the bench means. */
+	[Q_ITEM_BY_ORDER_LINE] = "SELECT i.id, i.serial, i.status, o.number, l.line_no, "
+				 PRODUCT_COLS " FROM item i"
+				 " JOIN product p ON p.id = i.product_id"
+				 " JOIN category c ON c.id = p.category_id"
+				 " JOIN order_line l ON l.id = i.order_line_id"
+				 " JOIN orders o ON o.id = l.order_id"
+				 " WHERE o.number = ?1 AND l.line_no = ?2 ORDER BY i.id LIMIT 1",
 	[Q_ITEM_SET_STATUS] = "UPDATE item SET status = ?2, updated_ms = " NOW_MS " WHERE id = ?1",
 
 	/* The natural keys a chain record's hash covers (NULL: no such row). */
@@ -224,6 +233,17 @@ static const char *const q_sql[Q__COUNT] = {
 	[Q_AUDIT_INSPECTIONS] = "SELECT " INSPECTION_COLS " FROM " INSPECTION_JOIN
 				" ORDER BY i.chain_seq",
 	[Q_AUDIT_EVIDENCE] = "SELECT " EVIDENCE_COLS " FROM " EVIDENCE_JOIN " ORDER BY e.chain_seq",
+
+	/* Reports: every inspection grouped by item, in the order written. */
+	[Q_INSPECTIONS_BY_ITEM] = "SELECT " INSPECTION_COLS " FROM " INSPECTION_JOIN
+				  " ORDER BY i.item_id, i.chain_seq",
+	[Q_ITEMS_BY_STATUS] = "SELECT i.id, i.serial, i.status, coalesce(o.number, ''),"
+			      " coalesce(l.line_no, 0), " PRODUCT_COLS " FROM item i"
+			      " JOIN product p ON p.id = i.product_id"
+			      " JOIN category c ON c.id = p.category_id"
+			      " LEFT JOIN order_line l ON l.id = i.order_line_id"
+			      " LEFT JOIN orders o ON o.id = l.order_id WHERE i.status = ?1"
+			      " ORDER BY i.id",
 };
 
 /* ---- errors ----------------------------------------------------------------- */
@@ -1548,6 +1568,18 @@ int st_store_item_by_id(struct st_store *s, int64_t item_id, struct st_item *out
 	return item_by(s, q, "item_by_id", out);
 }
 
+int st_store_item_by_order_line(struct st_store *s, const char *number, int line_no,
+				struct st_item *out)
+{
+	sqlite3_stmt *q;
+
+	assert(s && number && out);
+	q = s->stmt[Q_ITEM_BY_ORDER_LINE];
+	store_bind_str(q, 1, number);
+	sqlite3_bind_int(q, 2, line_no);
+	return item_by(s, q, "item_by_order_line", out);
+}
+
 int st_store_item_set_status(struct st_store *s, int64_t item_id, const char *status)
 {
 	sqlite3_stmt *q;
@@ -1562,5 +1594,80 @@ int st_store_item_set_status(struct st_store *s, int64_t item_id, const char *st
 	else if (sqlite3_changes(s->db) == 0)
 		rc = store_set_err(s, ST_ERR_NOTFOUND, "item_set_status: no such item");
 	store_q_end(q);
+	return rc;
+}
+
+/* ---- reports -------------------------------------------------------------------- */
+
+int st_store_inspection_each_by_item(struct st_store *s, st_store_inspection_fn *fn, void *ud)
+{
+	struct st_inspection_rec *r;
+	sqlite3_stmt *q;
+	enum store_tx tx;
+	int rc, step, stop = 0;
+
+	assert(s && fn);
+	/* Its own record: fn may call st_store_inspection_last() (s->insp_tmp). */
+	r = malloc(sizeof(*r));
+	if (!r)
+		return store_set_err(s, ST_ERR_NOMEM, "inspection_each_by_item: out of memory");
+	rc = store_tx_enter(s, false, &tx);
+	if (rc < 0)
+		goto out;
+	q = s->stmt[Q_INSPECTIONS_BY_ITEM];
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		rc = store_inspection_read(s, q, r);
+		if (rc < 0)
+			break;
+		stop = fn(r, ud);
+		if (stop)
+			break;
+	}
+	if (rc == ST_OK && !stop && step != SQLITE_DONE)
+		rc = store_fail(s, "inspection_each_by_item");
+	store_q_end(q);
+	rc = store_tx_leave(s, tx, rc);
+	if (rc == ST_OK)
+		rc = stop;
+out:
+	free(r);
+	return rc;
+}
+
+int st_store_item_each_by_status(struct st_store *s, const char *status, st_store_item_fn *fn,
+				 void *ud)
+{
+	struct st_item it;
+	sqlite3_stmt *q;
+	enum store_tx tx;
+	int rc, step, stop = 0;
+
+	assert(s && status && fn);
+	rc = store_tx_enter(s, false, &tx);
+	if (rc < 0)
+		return rc;
+	q = s->stmt[Q_ITEMS_BY_STATUS];
+	store_bind_str(q, 1, status);
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		/* The columns of item_by(). */
+		memset(&it, 0, sizeof(it));
+		it.id = sqlite3_column_int64(q, 0);
+		it.line_no = sqlite3_column_int(q, 4);
+		if (!COL_COPY(q, 1, it.serial) || !COL_COPY(q, 2, it.status) ||
+		    !COL_COPY(q, 3, it.order_number) || !read_product(q, 5, &it.product)) {
+			rc = store_set_err(s, ST_ERR_RANGE, "item %lld: a stored value is too long",
+					   (long long)it.id);
+			break;
+		}
+		stop = fn(&it, ud);
+		if (stop)
+			break;
+	}
+	if (rc == ST_OK && !stop && step != SQLITE_DONE)
+		rc = store_fail(s, "item_each_by_status");
+	store_q_end(q);
+	rc = store_tx_leave(s, tx, rc);
+	if (rc == ST_OK)
+		rc = stop;
 	return rc;
 }

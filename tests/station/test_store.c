@@ -957,6 +957,126 @@ static void session__start_closes_previous_and_end_once(void **state)
 	assert_int_equal(path_int(path, "SELECT count(*) FROM operator_session"), 2);
 }
 
+/* ---- reports (qcstation report qc) ------------------------------------------ */
+
+struct walk {
+	int64_t id[16], item[16], superseded_by[16];
+	char serial[16][64];
+	int n, stop_at;
+};
+
+static int walk_insp(const struct st_inspection_rec *r, void *ud)
+{
+	struct walk *w = ud;
+
+	assert_true(w->n < 16);
+	w->id[w->n] = r->id;
+	w->item[w->n] = r->item_id;
+	w->superseded_by[w->n] = r->superseded_by;
+	w->n++;
+	return w->n == w->stop_at ? 42 : 0;
+}
+
+static int walk_item(const struct st_item *it, void *ud)
+{
+	struct walk *w = ud;
+
+	assert_true(w->n < 16);
+	w->id[w->n] = it->id;
+	snprintf(w->serial[w->n], sizeof(w->serial[0]), "%s", it->serial);
+	w->n++;
+	return w->n == w->stop_at ? 42 : 0;
+}
+
+static void report_walks__by_item_and_by_status(void **state)
+{
+	struct st_operator op = { .badge = "BADGE-0001", .name = "Ana", .role = "inspector",
+				  .active = true };
+	struct st_inspection_rec *r = calloc(1, sizeof(*r)), *last = calloc(1, sizeof(*last));
+	struct st_item it = { 0 };
+	struct st_store *s;
+	struct walk w;
+	char path[256];
+	int64_t st, opid = 0, item[3], id[5];
+	/* written: item 2, item 1, item 2 (corrects the first), item 3, item 1 */
+	static const struct {
+		int k;
+		const char *result, *disposition;
+		int supersedes; /* index into id[] + 1, 0 = none */
+	} seq[] = {
+		{ 1, "fail", "hold", 0 }, { 0, "pass", "", 0 }, { 1, "pass", "", 1 },
+		{ 2, "fail", "hold", 0 }, { 0, "fail", "rework", 0 },
+	};
+
+	(void)state;
+	assert_non_null(r);
+	assert_non_null(last);
+	new_path(path, sizeof(path), "report");
+	s = open_new(path);
+	st = seed_station(s);
+	assert_int_equal(st_store_category_ensure(s, "ring", "Rings", NULL), ST_OK);
+	seed_product(s, "RING-1", "", "ring");
+	assert_int_equal(st_store_operator_upsert(s, &op, &opid), ST_OK);
+	for (int i = 0; i < 3; i++) {
+		snprintf(it.serial, sizeof(it.serial), "SN-%d", i + 1);
+		snprintf(it.product.sku, sizeof(it.product.sku), "RING-1");
+		assert_int_equal(st_store_item_upsert(s, &it, &item[i]), ST_OK);
+	}
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		memset(r, 0, sizeof(*r));
+		r->item_id = item[seq[i].k];
+		r->operator_id = opid;
+		r->station_id = st;
+		snprintf(r->category, sizeof(r->category), "ring");
+		snprintf(r->checklist_version, sizeof(r->checklist_version), "1");
+		snprintf(r->result, sizeof(r->result), "%s", seq[i].result);
+		snprintf(r->disposition, sizeof(r->disposition), "%s", seq[i].disposition);
+		r->supersedes = seq[i].supersedes ? id[seq[i].supersedes - 1] : 0;
+		r->started_ms = 1000 * (int64_t)i;
+		r->completed_ms = r->started_ms + 500;
+		assert_int_equal(st_store_inspection_add(s, r, &id[i]), ST_OK);
+	}
+	assert_int_equal(st_store_item_set_status(s, item[1], "hold"), ST_OK);
+	assert_int_equal(st_store_item_set_status(s, item[2], "hold"), ST_OK);
+	assert_int_equal(st_store_item_set_status(s, item[0], "rework"), ST_OK);
+
+	/* Grouped by item, each in write order, superseded ones included. */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(st_store_inspection_each_by_item(s, walk_insp, &w), ST_OK);
+	assert_int_equal(w.n, 5);
+	assert_int_equal(w.id[0], id[1]);
+	assert_int_equal(w.id[1], id[4]);
+	assert_int_equal(w.id[2], id[0]);
+	assert_int_equal(w.superseded_by[2], id[2]);
+	assert_int_equal(w.id[3], id[2]);
+	assert_int_equal(w.superseded_by[3], 0);
+	assert_int_equal(w.id[4], id[3]);
+	assert_int_equal(w.item[4], item[2]);
+	/* A non-zero return stops the walk and is returned. */
+	memset(&w, 0, sizeof(w));
+	w.stop_at = 2;
+	assert_int_equal(st_store_inspection_each_by_item(s, walk_insp, &w), 42);
+	assert_int_equal(w.n, 2);
+
+	/* Items by status, by id; fn may read the item's current inspection. */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(st_store_item_each_by_status(s, "hold", walk_item, &w), ST_OK);
+	assert_int_equal(w.n, 2);
+	assert_string_equal(w.serial[0], "SN-2");
+	assert_string_equal(w.serial[1], "SN-3");
+	assert_int_equal(st_store_inspection_last(s, w.id[0], last), ST_OK);
+	assert_int_equal(last->id, id[2]); /* the correction */
+	memset(&w, 0, sizeof(w));
+	w.stop_at = 1;
+	assert_int_equal(st_store_item_each_by_status(s, "hold", walk_item, &w), 42);
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(st_store_item_each_by_status(s, "no-such-status", walk_item, &w), ST_OK);
+	assert_int_equal(w.n, 0);
+	st_store_close(s);
+	free(last);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -976,6 +1096,7 @@ int main(void)
 		cmocka_unit_test(order_upsert__twice_updates_not_duplicates),
 		cmocka_unit_test(store_lookup__by_number_serial_gtin_badge),
 		cmocka_unit_test(session__start_closes_previous_and_end_once),
+		cmocka_unit_test(report_walks__by_item_and_by_status),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -203,6 +203,10 @@ int st_store_order_by_number(struct st_store *s, const char *number, struct st_o
  * new item). */
 int st_store_item_upsert(struct st_store *s, const struct st_item *it, int64_t *id);
 int st_store_item_by_serial(struct st_store *s, const char *serial, struct st_item *out);
+/* The (first) item assigned to line line_no of order number; ST_ERR_NOTFOUND
+ * when the order, the line or an item on it does not exist. */
+int st_store_item_by_order_line(struct st_store *s, const char *number, int line_no,
+				struct st_item *out);
 
 /* ---- QC inspections, evidence and the audit chain (issue 3) ------------------
  *
@@ -381,5 +385,25 @@ int st_store_audit_head(struct st_store *s, int64_t *seq, char hash[ST_AUDIT_HAS
 /* A short name for p ("ok", "edited", "link", "missing", "duplicate"), for
  * JSON; never NULL. */
 const char *st_store_audit_problem_name(enum st_audit_problem p);
+
+/* ---- reports (qcstation report qc) ---------------------------------------- */
+
+/* Call fn for every inspection, superseded ones and corrections included,
+ * grouped by item: items in ascending id, each item's inspections in the
+ * order written (so an item's first record is its first inspection; a
+ * correction comes after what it corrects).  Otherwise as
+ * st_store_inspection_each(): r is valid during the call only, a non-zero
+ * return from fn stops the walk and is returned, one read snapshot, fn may
+ * call other store functions but not this one. */
+int st_store_inspection_each_by_item(struct st_store *s, st_store_inspection_fn *fn, void *ud);
+
+/* Call fn for each item whose status is status ("hold", ...), in ascending
+ * id.  it is valid during the call only; a non-zero return from fn stops
+ * the walk and is returned.  One read snapshot; fn may call other store
+ * functions (st_store_inspection_last(), ...) but not this one.  An
+ * unknown status simply matches no item. */
+typedef int st_store_item_fn(const struct st_item *it, void *ud);
+int st_store_item_each_by_status(struct st_store *s, const char *status, st_store_item_fn *fn,
+				 void *ud);
 
 #endif

@@ -57,6 +57,7 @@ int qc_cmd_barcode(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_db(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_import(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_audit(struct qc_cli *c, int argc, char **argv);
+int qc_cmd_report(struct qc_cli *c, int argc, char **argv);
 
 /* The demo data set, embedded at build time (data/demo/orders.json). */
 extern const unsigned char qc_demo_data[];

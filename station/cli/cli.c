@@ -30,6 +30,7 @@ static const char usage[] =
 	"  db check        check the database's integrity and foreign keys\n"
 	"  db backup       copy the database safely while the station runs\n"
 	"  audit verify    check the hash chain over inspections and evidence\n"
+	"  report qc       first-pass yield, defects, inspectors, items on hold\n"
 	"  version         print the version\n"
 	"  help [COMMAND]  show help for a command\n"
 	"\n"
@@ -230,6 +231,18 @@ static int help_for(const char *cmd)
 			   "whether it was edited or records before it deleted or reordered.\n"
 			   "\n"
 			   "  --json   one JSON object: ok, records, problems, head, first\n" },
+		{ "report", "usage: qcstation report qc [--since DATE] [--until DATE]\n"
+			    "                           [--format text|csv|json]\n"
+			    "\n"
+			    "The QC report: first-pass yield by category and SKU, defects by code\n"
+			    "(Pareto), inspections per inspector per active hour, items on hold.\n"
+			    "\n"
+			    "  --since DATE   from DATE on: YYYY-MM-DD (a UTC day) or RFC 3339\n"
+			    "  --until DATE   before DATE; a YYYY-MM-DD includes that day\n"
+			    "  --format FMT   text (default), csv (one document, a section\n"
+			    "                 column) or json (one object)\n"
+			    "\n"
+			    "Definitions: docs/operator-guide.md, \"Reports\".\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)
@@ -312,6 +325,8 @@ int st_cli_main(int argc, char **argv, const volatile sig_atomic_t *stop)
 		rc = qc_cmd_import(c, argc, argv);
 	} else if (!strcmp(cmd, "audit")) {
 		rc = qc_cmd_audit(c, argc, argv);
+	} else if (!strcmp(cmd, "report")) {
+		rc = qc_cmd_report(c, argc, argv);
 	} else {
 		qc_err("'%s' is not a qcstation command; see 'qcstation --help'", cmd);
 		rc = QC_EXIT_USAGE;

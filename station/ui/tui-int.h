@@ -57,6 +57,7 @@ struct st_tui {
 	enum tui_banner banner;
 	char banner_msg[TUI_TEXT];
 	bool logged_in;
+	bool verdict;      /* this step ended an inspection: PASS/FAIL stays up */
 	char op_name[128], op_role[32];
 	json_t *order;      /* an order (with lines), or an item's order (without) */
 	json_t *item;       /* the current item, NULL for none */

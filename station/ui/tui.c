@@ -109,6 +109,7 @@ static void on_scan(struct st_tui *t, json_t *ev)
 	const char *in = s(ev, "input");
 	size_t i;
 
+	t->verdict = false; /* a new step: its own outcome shows */
 	/* Shown, not stored: control bytes (GS) become '?', long codes are cut. */
 	for (i = 0; in[i] && i < sizeof(t->last_input) - 1; i++)
 		t->last_input[i] = (unsigned char)in[i] < 0x20 ? '?' : in[i];
@@ -155,6 +156,7 @@ static void on_inspection(struct st_tui *t, json_t *ev)
 	if (json_is_string(json_object_get(ev, "disposition")) && used < sizeof(msg))
 		snprintf(msg + used, sizeof(msg) - used, " -> %s", s(ev, "disposition"));
 	set_banner(t, pass ? TUI_PASS : TUI_FAIL, msg);
+	t->verdict = true;
 	t->prompt[0] = '\0';
 	add_log(t, pass ? TUI_LOG_OK : TUI_LOG_BAD, "%s  %s", pass ? "PASS" : "FAIL", msg);
 }
@@ -210,11 +212,20 @@ void st_tui_emit(json_t *ev, void *tui)
 		t->prompt[0] = '\0';
 		add_log(t, TUI_LOG_OK, "%s  Product %s", t->last_input, s(x, "name"));
 	} else if (!strcmp(name, "notice")) {
-		set_banner(t, idle_banner(t), s(ev, "message"));
+		/* The PASS / FAIL of a finished inspection stays up; what
+		 * follows it in the same step only goes to the log. */
+		if (!t->verdict)
+			set_banner(t, idle_banner(t), s(ev, "message"));
 		add_log(t, TUI_LOG_INFO, "%s  %s", t->last_input, s(ev, "message"));
 	} else if (!strcmp(name, "error")) {
-		set_banner(t, TUI_ERROR, s(ev, "message"));
+		if (!t->verdict)
+			set_banner(t, TUI_ERROR, s(ev, "message"));
 		add_log(t, TUI_LOG_BAD, "%s  %s", t->last_input, s(ev, "message"));
+	} else if (!strcmp(name, "check")) {
+		add_log(t, strcmp(s(ev, "result"), "fail") ? TUI_LOG_OK : TUI_LOG_BAD, "%s  %s",
+			t->last_input, s(ev, "message"));
+	} else if (!strcmp(name, "evidence")) {
+		add_log(t, TUI_LOG_OK, "photo  %s attached to %s", s(ev, "path"), s(ev, "serial"));
 	} else if (!strcmp(name, "checklist")) {
 		on_checklist(t, ev);
 	} else if (!strcmp(name, "inspection")) {

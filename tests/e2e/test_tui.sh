@@ -137,17 +137,14 @@ type   | 6.5               | ring v1  3/13
 type   | Forever & Always  | ring v1  4/13
 photo  | SN00001001        | ring v1  5/13
 key    | F4                | PASS  SN00001001 passed
-# banner | -               | PASS
-#   Disabled: the "inspection_passed" notice that follows the inspection
-#   event sets the banner back to READY (station/ui/tui.c, "notice").
-#   Enable with the fix; the FAIL one below too (it shows ERROR).
+banner | -                 | PASS
 # A second item fails: FAIL on the first check, the defect code typed (no
 # defect barcode at hand), then the disposition scanned.
 scan   | SN00001011        | Item SN00001011
 key    | F3                | scan the defect code
 type   | DEF-LOOSE-STONE   | check 2/12 prongs
 scan   | CMD-REWORK        | FAIL  SN00001011 failed: LOOSE-STONE (major) -> rework
-# banner | -               | FAIL
+banner | -                 | FAIL
 STEPS
 
 # Resizing re-lays out the screen: 40 rows, the keys on the last one.

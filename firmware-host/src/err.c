@@ -22,6 +22,8 @@ const char *fh_strerror(int err)
 		return "device sent malformed data";
 	case FH_ERR_AGAIN:
 		return "no complete reading yet";
+	case FH_ERR_NODEV:
+		return "device unplugged";
 	default:
 		return "unknown error";
 	}

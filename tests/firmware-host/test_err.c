@@ -19,6 +19,7 @@ static const int codes[] = {
 	FH_ERR_NA,
 	FH_ERR_PROTO,
 	FH_ERR_AGAIN,
+	FH_ERR_NODEV,
 };
 
 static void strerror__every_code_described(void **state)

@@ -18,6 +18,7 @@ enum fh_err {
 	FH_ERR_NA = -100,    /* operation not supported by this device class */
 	FH_ERR_PROTO = -101, /* the device sent bytes that do not parse */
 	FH_ERR_AGAIN = -102, /* no complete event yet (e.g. scale in motion) */
+	FH_ERR_NODEV = -103, /* the device is gone (unplugged); reopen on hot-plug */
 };
 
 /* A static English description of err; never NULL ("unknown error" for codes

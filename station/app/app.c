@@ -232,10 +232,16 @@ static int show_item(struct st_app *app, const struct st_route *r)
 	struct st_item it;
 	char msg[200];
 	json_t *f;
-	int rc = st_store_item_by_serial(app->store, r->key, &it);
+	int rc = r->act == ST_ACT_SHOW_LINE
+			 ? st_store_item_by_order_line(app->store, r->key, r->line_no, &it)
+			 : st_store_item_by_serial(app->store, r->key, &it);
 
 	if (rc == ST_ERR_NOTFOUND) {
-		snprintf(msg, sizeof(msg), "no item with serial %s is known here", r->key);
+		if (r->act == ST_ACT_SHOW_LINE)
+			snprintf(msg, sizeof(msg), "no item is assigned to %s line %d here", r->key,
+				 r->line_no);
+		else
+			snprintf(msg, sizeof(msg), "no item with serial %s is known here", r->key);
 		app_queue_error(app, "unknown_item", msg);
 		return ST_OK;
 	}
@@ -295,6 +301,7 @@ static int perform(struct st_app *app, const struct st_route *r)
 			app_queue(app, "order", json_pack("{s:o}", "order", st_json_order(app->order, 1)));
 		return rc;
 	case ST_ACT_SHOW_ITEM:
+	case ST_ACT_SHOW_LINE:
 		return show_item(app, r);
 	case ST_ACT_SHOW_PRODUCT:
 		rc = st_store_product_by_gtin(app->store, r->key, &p);

@@ -379,7 +379,8 @@ bool app_qc_claims(const struct st_app *app, const struct st_bc *bc, bool valid_
 		return false;
 	/* While inspecting, another item is refused by the workflow (finish
 	 * or cancel first), and text that is no code is a value. */
-	if (bc->kind == ST_BC_SERIAL || (bc->kind == ST_BC_GS1 && st_bc_find_ai(bc, "21")))
+	if (bc->kind == ST_BC_SERIAL || bc->kind == ST_BC_ORDER_LINE ||
+	    (bc->kind == ST_BC_GS1 && st_bc_find_ai(bc, "21")))
 		return true;
 	return valid_text && st_qc_wants_value(&app->qc) && bc->kind == ST_BC_UNKNOWN;
 }
@@ -438,10 +439,20 @@ int app_qc_scan(struct st_app *app, const struct st_bc *bc, const uint8_t *raw, 
 	if (st_qc_input_from_scan(bc, &in) == 0)
 		return step(app, &in);
 	serial = bc->kind == ST_BC_SERIAL ? bc->id : st_bc_find_ai(bc, "21");
-	if (serial && (bc->kind == ST_BC_SERIAL || bc->kind == ST_BC_GS1)) {
-		rc = st_store_item_by_serial(app->store, serial, &it);
+	if (bc->kind == ST_BC_ORDER_LINE)
+		serial = bc->id;
+	if (serial && (bc->kind == ST_BC_SERIAL || bc->kind == ST_BC_GS1 ||
+		       bc->kind == ST_BC_ORDER_LINE)) {
+		rc = bc->kind == ST_BC_ORDER_LINE
+			     ? st_store_item_by_order_line(app->store, bc->id, bc->line_no, &it)
+			     : st_store_item_by_serial(app->store, serial, &it);
 		if (rc == ST_ERR_NOTFOUND) {
-			snprintf(msg, sizeof(msg), "no item with serial %s is known here", serial);
+			if (bc->kind == ST_BC_ORDER_LINE)
+				snprintf(msg, sizeof(msg), "no item is assigned to %s line %d here",
+					 bc->id, bc->line_no);
+			else
+				snprintf(msg, sizeof(msg), "no item with serial %s is known here",
+					 serial);
 			app_queue_error(app, "unknown_item", msg);
 			return ST_OK;
 		}

@@ -37,6 +37,7 @@ static void reset(struct st_bc *bc)
 	bc->gtin_digits = 0;
 	bc->upce = false;
 	bc->id[0] = '\0';
+	bc->line_no = 0;
 	bc->carrier = ST_CARRIER_NONE;
 	bc->service[0] = '\0';
 	bc->err.n = 0;
@@ -193,6 +194,34 @@ static enum st_bc_kind match_brand(struct st_bc *bc, const struct st_bc_patterns
 	return ST_BC_UNKNOWN;
 }
 
+/* An order-line label: an order number, '/', the line number (1..999),
+ * e.g. "ORD-100231/1" (docs/barcodes.md). */
+static bool match_order_line(struct st_bc *bc, const struct st_bc_patterns *p, const char *d,
+			     size_t n)
+{
+	const char *slash = memchr(d, '/', n);
+	size_t on, ln;
+	int line = 0;
+
+	if (!slash || !p->order || !*p->order)
+		return false;
+	on = (size_t)(slash - d);
+	ln = n - on - 1;
+	if (on == 0 || ln == 0 || ln > 3)
+		return false;
+	for (size_t i = 0; i < ln; i++) {
+		if (slash[1 + i] < '0' || slash[1 + i] > '9')
+			return false;
+		line = line * 10 + (slash[1 + i] - '0');
+	}
+	if (line == 0 || !id_upper(bc, d, on) || !st_bc_pattern_match(p->order, bc->id, on)) {
+		bc->id[0] = '\0';
+		return false;
+	}
+	bc->line_no = line;
+	return true;
+}
+
 static int parse_untyped(struct st_bc *bc, const struct st_bc_patterns *p, const char *d, size_t n)
 {
 	size_t plen = p->command_prefix ? strlen(p->command_prefix) : 0;
@@ -223,6 +252,8 @@ static int parse_untyped(struct st_bc *bc, const struct st_bc_patterns *p, const
 	k = match_brand(bc, p, d, n);
 	if (k != ST_BC_UNKNOWN)
 		return finish(bc, k);
+	if (match_order_line(bc, p, d, n))
+		return finish(bc, ST_BC_ORDER_LINE);
 
 	/* A bare GTIN is the likelier reading of 8/12/13/14 digits unless the
 	 * symbol was a Code 128 (how carriers print tracking numbers). */

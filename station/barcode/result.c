@@ -63,6 +63,7 @@ const char *st_bc_kind_name(enum st_bc_kind kind)
 		[ST_BC_ORDER] = "order",     [ST_BC_RMA] = "rma",       [ST_BC_SERIAL] = "serial",
 		[ST_BC_BIN] = "bin",         [ST_BC_BADGE] = "badge",   [ST_BC_COMMAND] = "command",
 		[ST_BC_TRACKING] = "tracking", [ST_BC_DEFECT] = "defect",
+		[ST_BC_ORDER_LINE] = "order_line",
 	};
 	if ((unsigned)kind >= ST_BC__COUNT)
 		return "unknown";

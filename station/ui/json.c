@@ -130,6 +130,8 @@ json_t *st_json_barcode(const struct st_bc *bc, const uint8_t *in, size_t n)
 	if (bc->upce)
 		json_object_set_new(o, "upce", json_true());
 	json_object_set_new(o, "id", str_or_null(bc->id));
+	if (bc->kind == ST_BC_ORDER_LINE)
+		json_object_set_new(o, "line_no", json_integer(bc->line_no));
 	if (carrier) {
 		json_object_set_new(o, "carrier", json_string(carrier));
 		json_object_set_new(o, "service", str_or_null(bc->service));

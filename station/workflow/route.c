@@ -57,6 +57,11 @@ void st_route_scan(const struct st_bc *bc, bool logged_in, struct st_route *r)
 		r->act = ST_ACT_SHOW_ITEM;
 		r->key = bc->id;
 		return;
+	case ST_BC_ORDER_LINE:
+		r->act = ST_ACT_SHOW_LINE;
+		r->key = bc->id;
+		r->line_no = bc->line_no;
+		return;
 	case ST_BC_GS1:
 		serial = st_bc_find_ai(bc, "21");
 		if (serial && bc->gtin[0]) {

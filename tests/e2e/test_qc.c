@@ -149,6 +149,22 @@ static void qc__good_item_in_two_scans(void **state)
 	assert_int_equal(db_int(f, "SELECT count(*) FROM outbox WHERE type = 'inspection'"), 1);
 }
 
+/* The item may be scanned by its order-line label, "ORD-100231/2". */
+static void qc__order_line_label_opens_the_inspection(void **state)
+{
+	struct fx *f = *state;
+	json_t *ev;
+
+	session(f, "BADGE-0001\nORD-100237/3\nCMD-PASS-ALL\nORD-100231/9\n");
+	ev = nth(f, "inspection", 0);
+	assert_non_null(ev);
+	assert_string_equal(s(json_object_get(ev, "item"), "serial"), "SN00001011");
+	ev = nth(f, "error", 0);
+	assert_non_null(ev);
+	assert_string_equal(s(ev, "code"), "unknown_item");
+	assert_non_null(strstr(s(ev, "message"), "ORD-100231 line 9"));
+}
+
 /* QC-02: engraving against the order, exactly; the failure shows both. */
 static void qc__failed_engraving_shows_ordered_and_found(void **state)
 {
@@ -325,6 +341,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(qc__good_item_in_two_scans, setup, teardown),
+		cmocka_unit_test_setup_teardown(qc__order_line_label_opens_the_inspection, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(qc__failed_engraving_shows_ordered_and_found, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(qc__rework_then_pass, setup, teardown),

@@ -50,6 +50,10 @@ static void classify__table(void **state)
 		{ "]C0ORD-100231", ST_BC_ORDER, true, "]C0", NULL, "ORD-100231" },
 		{ "ord-100231", ST_BC_ORDER, true, "", NULL, "ORD-100231" },
 		{ "RMA-2001", ST_BC_RMA, true, "", NULL, "RMA-2001" },
+		/* Order-line labels: an order number, '/', the line. */
+		{ "ORD-100231/1", ST_BC_ORDER_LINE, true, "", NULL, "ORD-100231" },
+		{ "ORD-100231/0", ST_BC_UNKNOWN, false, "", NULL, NULL },
+		{ "ORD-100231/1234", ST_BC_UNKNOWN, false, "", NULL, NULL },
 		{ "SN00001001", ST_BC_SERIAL, true, "", NULL, "SN00001001" },
 		{ "BIN-A1", ST_BC_BIN, true, "", NULL, "BIN-A1" },
 		{ "BADGE-0001", ST_BC_BADGE, true, "", NULL, "BADGE-0001" },

@@ -36,6 +36,7 @@ enum st_bc_kind {
 	ST_BC_COMMAND,  /* command barcode (PASS, FAIL, ...) */
 	ST_BC_TRACKING, /* carrier tracking number */
 	ST_BC_DEFECT,   /* QC defect code (DEF-LOOSE-STONE): id is the code */
+	ST_BC_ORDER_LINE, /* order-line label "ORD-100231/1": id = order, line_no */
 	ST_BC__COUNT
 };
 
@@ -75,6 +76,7 @@ struct st_bc {
 	/* Brand codes, commands and tracking numbers: the normalised identifier
 	 * (e.g. "ORD-100234", "PASS-ALL", "1Z999AA10123456784"). */
 	char id[128];
+	int line_no;                 /* kind ORDER_LINE: the line, 1..999 */
 	enum st_bc_carrier carrier;  /* kind TRACKING */
 	char service[32];            /* e.g. "IMpb", "FedEx Ground 96", may be "" */
 

@@ -20,12 +20,14 @@ enum st_action {
 	ST_ACT_SHOW_ITEM,    /* key = serial; gtin set when scanned as (01)+(21) */
 	ST_ACT_SHOW_PRODUCT, /* key = GTIN-14 */
 	ST_ACT_NOTICE,       /* accepted and stored, but nothing here acts on it */
+	ST_ACT_SHOW_LINE,    /* key = order number, line_no: the item on that line */
 };
 
 struct st_route {
 	enum st_action act;
 	const char *key;     /* borrowed from the st_bc, or NULL */
 	const char *gtin;    /* borrowed, or NULL */
+	int line_no;         /* SHOW_LINE */
 	const char *code;    /* error / notice code for REJECT and NOTICE */
 	char msg[200];       /* human-readable, for REJECT and NOTICE */
 };

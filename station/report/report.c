@@ -306,6 +306,7 @@ static bool hour_add(struct st_report *r, size_t k, int64_t hour)
 static void inspector_count(struct st_report *r, const struct st_inspection_rec *rec)
 {
 	struct st_report_inspector *in;
+	int64_t hour;
 	bool added;
 	size_t k = keyed_row(&r->inspector_ix, r->inspector, sizeof(r->inspector[0]),
 			     sizeof(r->inspector[0].badge), rec->operator_badge, &added);
@@ -317,7 +318,10 @@ static void inspector_count(struct st_report *r, const struct st_inspection_rec 
 	if (added || rec->completed_ms > in->last_ms)
 		in->last_ms = rec->completed_ms;
 	in->inspections++;
-	if (hour_add(r, k, rec->completed_ms / MS_PER_HOUR))
+	hour = rec->completed_ms / MS_PER_HOUR;
+	if (rec->completed_ms % MS_PER_HOUR < 0)
+		hour--; /* floor, for a time before 1970 in an edited file */
+	if (hour_add(r, k, hour))
 		in->active_hours++;
 }
 
@@ -327,7 +331,9 @@ int st_report_add_inspection(struct st_report *r, const struct st_inspection_rec
 
 	assert(r && rec);
 	c = &r->cur;
-	if (r->finished || (c->have && rec->item_id < c->item_id) || rec->completed_ms < 0)
+	/* Only the caller's order is checked: values from the file (odd times,
+	 * unknown results) are counted as they are, never refused. */
+	if (r->finished || (c->have && rec->item_id < c->item_id))
 		return ST_ERR_ARG;
 	if (!c->have || rec->item_id != c->item_id) {
 		item_settle(r);  /* a correction that never came: the latest verdict */

@@ -189,6 +189,8 @@ static void report__refuses_misuse(void **state)
 	static const struct in t[] = {
 		{ 1, 5, "R-1", "ring", NULL, "pass", NULL, T0, 0, 0, NULL },
 		{ 2, 4, "R-1", "ring", NULL, "pass", NULL, T0, 0, 0, NULL },
+		/* data from an edited file is counted, not refused */
+		{ 3, 6, "R-1", "ring", NULL, "???", NULL, -1, 0, 0, NULL },
 	};
 	struct st_report *r = NULL;
 	struct st_item it = { .id = 1, .serial = "SN1" };
@@ -207,7 +209,11 @@ static void report__refuses_misuse(void **state)
 	assert_int_equal(st_report_add_inspection(r, rec_of(&t[0])), ST_OK);
 	/* Item ids going backwards: not grouped by item. */
 	assert_int_equal(st_report_add_inspection(r, rec_of(&t[1])), ST_ERR_ARG);
+	assert_int_equal(st_report_add_inspection(r, rec_of(&t[2])), ST_OK);
 	assert_int_equal(st_report_finish(r), ST_OK);
+	st_report_view(r, &v);
+	check_yield(&v.all, 2, 1, 0);
+	assert_int_equal(v.inspector[0].active_hours, 2);
 	assert_int_equal(st_report_finish(r), ST_ERR_ARG);
 	assert_int_equal(st_report_add_inspection(r, rec_of(&t[0])), ST_ERR_ARG);
 	assert_int_equal(st_report_add_hold(r, &it, NULL), ST_ERR_ARG);

@@ -95,6 +95,8 @@ struct st_store {
 	bool readonly;
 	int busy_timeout_ms;
 	char errmsg[STORE_ERRMSG_LEN]; /* detail of the last failure, "" when none */
+	uint64_t uuid_ms;              /* last outbox id's millisecond ... */
+	unsigned uuid_seq;             /* ... and counter (uuid_v7) */
 	struct st_order *order_tmp;    /* order_by_number's scratch (300 KiB), made once */
 	struct st_inspection_rec *insp_tmp; /* inspection_get/_last's scratch, made once */
 	struct st_sha256 *sha;         /* the audit chain's digest, made once */

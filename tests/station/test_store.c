@@ -598,7 +598,7 @@ static int cmp_uuid(const void *a, const void *b)
 	return memcmp(a, b, 37);
 }
 
-static void outbox_add__uuids_unique_and_v4(void **state)
+static void outbox_add__uuids_unique_time_ordered(void **state)
 {
 	enum { N = 500 };
 	struct outbox_uuid { char u[37]; } *u;
@@ -616,6 +616,7 @@ static void outbox_add__uuids_unique_and_v4(void **state)
 		int64_t id = 0;
 		const char *x = u[i].u;
 
+		ev.ts_ms = 1764183600000 + i / 100; /* 100 events per millisecond */
 		assert_int_equal(st_store_outbox_add(s, &ev, &id, u[i].u), ST_OK);
 		assert_int_equal(id, i + 1);
 		assert_int_equal(strlen(x), 36);
@@ -625,8 +626,16 @@ static void outbox_add__uuids_unique_and_v4(void **state)
 			else
 				assert_non_null(strchr("0123456789abcdef", x[k]));
 		}
-		assert_int_equal(x[14], '4');                 /* version 4 */
-		assert_non_null(strchr("89ab", x[19]));       /* RFC 4122 variant */
+		assert_int_equal(x[14], '7');                 /* version 7 */
+		assert_non_null(strchr("89ab", x[19]));       /* RFC 9562 variant */
+		/* The first 48 bits are the event's time in Unix ms. */
+		assert_int_equal(strtoull((char[13]){ x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7],
+						      x[9], x[10], x[11], x[12], 0 },
+					  NULL, 16),
+				 (unsigned long long)ev.ts_ms);
+		/* Made later, sorts later: even within one millisecond. */
+		if (i > 0)
+			assert_true(memcmp(u[i - 1].u, x, 36) < 0);
 	}
 	assert_int_equal(st_store_commit(s), ST_OK);
 	qsort(u, N, sizeof(*u), cmp_uuid);
@@ -1090,7 +1099,7 @@ int main(void)
 		cmocka_unit_test(store_open__busy_when_another_connection_locks),
 		cmocka_unit_test(scan_add__raw_bytes_stored_exactly),
 		cmocka_unit_test(store_tx__rollback_leaves_no_scan_and_no_outbox),
-		cmocka_unit_test(outbox_add__uuids_unique_and_v4),
+		cmocka_unit_test(outbox_add__uuids_unique_time_ordered),
 		cmocka_unit_test(store_check__passes_good_and_reports_broken_fk),
 		cmocka_unit_test(store_backup__consistent_while_another_connection_writes),
 		cmocka_unit_test(order_upsert__twice_updates_not_duplicates),

@@ -123,6 +123,9 @@ static void keyboard__pedal_keys_table(void **state)
 		{ { 0x01, 0, 0x69, 0x6a }, 2, { { KEY(0xe0), DOWN }, { KEY(0x6a), DOWN } } },
 		{ { 0 }, 3, { { KEY(0xe0), UP }, { KEY(0x69), UP }, { KEY(0x6a), UP } } },
 		{ { 0, 0, 0x68 }, 1, { { KEY(0x68), DOWN } } },         /* pressed again */
+		/* Right Shift as a bit and as a slot usage is one button (fuzzer). */
+		{ { 0x20, 0, 0x68, 0xe5 }, 1, { { KEY(0xe5), DOWN } } },
+		{ { 0x00, 0, 0x68, 0xe5 }, 1, { { KEY(0xe5), UP } } },
 	};
 	struct hid_buttons b;
 	struct fh_button out[HID_BUTTONS_EVENTS_MAX];

@@ -121,6 +121,7 @@ static int feed_keyboard(struct hid_buttons *b, const uint8_t *r, size_t n,
 			 struct fh_button out[HID_BUTTONS_EVENTS_MAX])
 {
 	uint8_t old[2 + FH_BOOT_KEYS] = { 0 };
+	uint8_t cur[2 + FH_BOOT_KEYS] = { 0 };
 	uint8_t down[FH_BOOT_KEYS], up[FH_BOOT_KEYS];
 	size_t nd, nu, ne = 0;
 	uint8_t changed;
@@ -129,6 +130,13 @@ static int feed_keyboard(struct hid_buttons *b, const uint8_t *r, size_t n,
 		return FH_ERR_PROTO;
 	if (fh_std_boot_phantom(r, n))
 		return 0;
+	/* Modifiers are the bits of byte 0; a modifier usage in a key slot
+	 * would be the same button twice. */
+	memcpy(cur, r, n);
+	for (size_t i = 2; i < n; i++)
+		if (cur[i] >= 0xe0)
+			cur[i] = 0;
+	r = cur;
 	memcpy(old + 2, b->keys, FH_BOOT_KEYS);
 	nd = fh_std_boot_new_keys(b->keys, r, n, down);
 	fh_std_boot_keys(r, n, b->keys);

@@ -247,11 +247,13 @@ static uint8_t *repeat(const uint8_t *head, size_t nh, const uint8_t *pat, size_
 	size_t o = 0;
 
 	assert_non_null(b);
-	memcpy(b, head, nh);
+	if (nh)
+		memcpy(b, head, nh);
 	o = nh;
 	for (unsigned i = 0; i < times; i++, o += np)
 		memcpy(b + o, pat, np);
-	memcpy(b + o, tail, nt);
+	if (nt)
+		memcpy(b + o, tail, nt);
 	*n = o + nt;
 	return b;
 }

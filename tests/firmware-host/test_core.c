@@ -182,7 +182,7 @@ static void drivers__table_is_consistent(void **state)
 		}
 		assert_true(d->ids || d->classes); /* the USB layer can match it */
 	}
-	assert_true(n >= 1);
+	(void)n; /* any number: every driver can be switched off */
 	assert_null(fh_driver_find("no-such-driver"));
 	assert_null(fh_driver_find(NULL));
 #ifdef FH_HAVE_HID_KBD_SCANNER

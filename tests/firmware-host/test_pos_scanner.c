@@ -18,6 +18,8 @@
 #include <cmocka.h>
 
 #include "drivers/hid-pos-scanner/protocol.h"
+#include "fakes/fake_transport.h"
+#include "fh-int.h"
 #include "fh/err.h"
 
 static const uint8_t pos_desc[] = {
@@ -46,6 +48,11 @@ static const uint8_t two_apps_desc[] = {
 	0x05, 0x01, 0x09, 0x3B, 0x95, 0x01, 0x81, 0x02,
 	0x05, 0x8C, 0x09, 0xFE, 0x95, 0x38, 0x82, 0x02, 0x01,
 	0xC0,
+};
+
+/* The driver's private state starts with its assembler (white-box). */
+struct pos_priv_view {
+	struct fh_pos_asm a;
 };
 
 static struct fh_hidrd d;
@@ -465,6 +472,123 @@ static void scan__aim_rules(void **state)
 	assert_int_equal(out.code_id, 's');
 }
 
+
+/* ---- through the driver, with the fake transport ---------------------------------- */
+
+static int64_t fake_clock(void *ud)
+{
+	return *(int64_t *)ud;
+}
+
+struct rig {
+	int64_t now;
+	struct fh_ctx *ctx;
+	struct fake_transport *f;
+	struct fh_dev *dev;
+};
+
+static int rig_open(struct rig *r, const uint8_t *desc, size_t n)
+{
+	struct fh_config cfg = { .now_ms = fake_clock, .clock_ud = &r->now };
+	struct fh_identity id = { .vid = 0x0c2e, .pid = 0x0b61, .cls = FH_CLASS_SCANNER };
+	static struct fh_dev_info info;
+	const struct fh_driver *drv = fh_driver_find("hid-pos-scanner");
+	int rc;
+
+	assert_non_null(drv);
+	memset(&info, 0, sizeof(info));
+	memcpy(info.report_desc, desc, n);
+	info.report_desc_len = n;
+	r->now = 10000;
+	assert_int_equal(fh_ctx_new(&cfg, &r->ctx), FH_OK);
+	r->f = fake_transport_new(&r->now);
+	rc = fh_dev_new(r->ctx, drv, fake_transport_base(r->f), &id, &info, &r->dev);
+	if (rc < 0) {
+		fake_transport_free(r->f);
+		fh_ctx_free(r->ctx);
+	}
+	return rc;
+}
+
+static void rig_close(struct rig *r)
+{
+	fh_dev_free(r->dev);
+	fake_transport_free(r->f);
+	fh_ctx_free(r->ctx);
+}
+
+static void driver__gs1_scan_as_event(void **state)
+{
+	struct fh_event *ev = malloc(sizeof(*ev));
+	struct rig r;
+	uint8_t r1[64], r2[64];
+
+	(void)state;
+	assert_non_null(ev);
+	assert_int_equal(rig_open(&r, pos_desc, sizeof(pos_desc)), FH_OK);
+	mkrep(r1, scans[1].r[0].head, scans[1].r[0].data, strlen(scans[1].r[0].data),
+	      scans[1].r[0].tail);
+	mkrep(r2, scans[1].r[1].head, scans[1].r[1].data, strlen(scans[1].r[1].data),
+	      scans[1].r[1].tail);
+	fake_transport_push_after(r.f, 5, r1, 64);
+	fake_transport_push_after(r.f, 8, r2, 64);
+	assert_int_equal(fh_dev_poll(r.dev, ev, 1000), FH_OK);
+	assert_int_equal(ev->kind, FH_EV_SCAN);
+	assert_string_equal(ev->scan.aim, "]Q3");
+	assert_int_equal(ev->scan.len, 74);
+	assert_memory_equal(ev->scan.data, scans[1].want, 74);
+	assert_int_equal(ev->scan.data[74], 0);
+	assert_int_equal(ev->dev.vid, 0x0c2e);
+	assert_int_equal(ev->ts_ms, 10013);
+
+	/* A half scan whose second report never comes: dropped, then a new
+	 * scan goes through. */
+	fake_transport_push(r.f, r1, 64);
+	assert_int_equal(fh_dev_poll(r.dev, ev, 1000), FH_ERR_TIMEOUT);
+	assert_int_equal(((struct pos_priv_view *)r.dev->priv)->a.dropped, 1);
+	fake_transport_push(r.f, r2, 64);
+	assert_int_equal(fh_dev_poll(r.dev, ev, 0), FH_OK);
+	assert_int_equal(ev->scan.len, 18);
+
+	/* Unplugged. */
+	fake_transport_push_error(r.f, FH_ERR_NODEV);
+	assert_int_equal(fh_dev_poll(r.dev, ev, 100), FH_ERR_NODEV);
+	rig_close(&r);
+	free(ev);
+}
+
+static void driver__open_needs_the_scanner_collection(void **state)
+{
+	static const uint8_t vendor_only[] = { 0x06, 0x8C, 0xFF, 0x09, 0x01, 0xA1, 0x01, 0x85,
+					       0x03, 0x75, 0x08, 0x95, 0x08, 0x81, 0x02, 0xC0 };
+	static const uint8_t broken[] = { 0xA1, 0x01 };
+	struct fh_event *ev = malloc(sizeof(*ev));
+	struct rig r;
+	uint8_t rep[64];
+
+	(void)state;
+	assert_non_null(ev);
+	assert_int_equal(rig_open(&r, vendor_only, sizeof(vendor_only)), FH_ERR_NA);
+	/* A broken descriptor: the common layout. */
+	assert_int_equal(rig_open(&r, broken, sizeof(broken)), FH_OK);
+	mkrep(rep, "02 03 5d 43 30 41 42 43", "", 0, "6a 00 00");
+	fake_transport_push(r.f, rep, 64);
+	assert_int_equal(fh_dev_poll(r.dev, ev, 0), FH_OK);
+	assert_int_equal(ev->scan.len, 3);
+	rig_close(&r);
+	/* The Honeywell pair: the 0x8C collection's report 2. */
+	assert_int_equal(rig_open(&r, two_apps_desc, sizeof(two_apps_desc)), FH_OK);
+	fake_transport_push(r.f, "\x03XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", 33);
+	memset(rep, 0, sizeof(rep));
+	memcpy(rep, "\x02\x02OK", 4);
+	fake_transport_push(r.f, rep, 58);
+	assert_int_equal(fh_dev_poll(r.dev, ev, 0), FH_OK);
+	assert_int_equal(ev->scan.len, 2);
+	assert_memory_equal(ev->scan.data, "OK", 2);
+	rig_close(&r);
+	free(ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -480,6 +604,8 @@ int main(void)
 		cmocka_unit_test(scan__endless_continuation),
 		cmocka_unit_test(scan__strip_one_terminator),
 		cmocka_unit_test(scan__aim_rules),
+		cmocka_unit_test(driver__gs1_scan_as_event),
+		cmocka_unit_test(driver__open_needs_the_scanner_collection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,7 +16,10 @@
 #include <cmocka.h>
 
 #include "drivers/hid-scale/protocol.h"
+#include "fakes/fake_transport.h"
+#include "fh-int.h"
 #include "fh/err.h"
+#include "fh/scale.h"
 
 static void parse__table(void **state)
 {
@@ -266,6 +269,82 @@ static void track__auto_off_and_reconnect(void **state)
 			 FH_SCALE_EV_READING | FH_SCALE_EV_STABLE | FH_SCALE_EV_RECONNECTED);
 }
 
+
+/* ---- through the driver, with the fake transport ---------------------------------- */
+
+static int64_t fake_clock(void *ud)
+{
+	return *(int64_t *)ud;
+}
+
+struct rig {
+	int64_t now;
+	struct fh_ctx *ctx;
+	struct fake_transport *f;
+	struct fh_dev *dev;
+};
+
+static void rig_open(struct rig *r, const char *driver, const struct fh_dev_info *info)
+{
+	struct fh_config cfg = { .now_ms = fake_clock, .clock_ud = &r->now };
+	struct fh_identity id = { .vid = 0x0922, .pid = 0x8003 };
+	const struct fh_driver *drv = fh_driver_find(driver);
+
+	assert_non_null(drv);
+	r->now = 10000;
+	assert_int_equal(fh_ctx_new(&cfg, &r->ctx), FH_OK);
+	r->f = fake_transport_new(&r->now);
+	assert_int_equal(fh_dev_new(r->ctx, drv, fake_transport_base(r->f), &id, info, &r->dev),
+			 FH_OK);
+}
+
+static void rig_close(struct rig *r)
+{
+	fh_dev_free(r->dev);
+	fake_transport_free(r->f);
+	fh_ctx_free(r->ctx);
+}
+
+static void driver__motion_then_stable_weight(void **state)
+{
+	static struct fh_dev_info info;
+	struct fh_event *ev = malloc(sizeof(*ev));
+	struct rig r;
+
+	(void)state;
+	assert_non_null(ev);
+	memset(&info, 0, sizeof(info));
+	memcpy(info.report_desc, scale_desc, sizeof(scale_desc));
+	info.report_desc_len = sizeof(scale_desc);
+	rig_open(&r, "hid-scale", &info);
+	fake_transport_push(r.f, "\x03\x04\x02\x00\xe8\x03", 6);  /* stale: 1000 g */
+	fake_transport_push_after(r.f, 100, "\x03\x03\x0b\xff\x20\x01", 6);
+	fake_transport_push_after(r.f, 100, "\x03\x03\x0b\xff\x20\x01", 6); /* same */
+	fake_transport_push_after(r.f, 100, "\x03\x04\x0b\xff\x2c\x01", 6);
+	fake_transport_push_after(r.f, 100, "\x03\x04\x0b\xff\x2c\x01", 6); /* same */
+	assert_int_equal(fh_dev_poll(r.dev, ev, 1000), FH_OK);
+	assert_int_equal(ev->kind, FH_EV_WEIGHT);
+	assert_false(ev->weight.stable);
+	assert_int_equal(ev->weight.status, FH_SCALE_IN_MOTION);
+	assert_int_equal(ev->weight.weight_mg, 816466); /* 28.8 oz = 816466.266 mg */
+	assert_int_equal(fh_dev_poll(r.dev, ev, 1000), FH_OK);
+	assert_true(ev->weight.stable);
+	assert_int_equal(ev->weight.unit, FH_UNIT_OZ);
+	assert_int_equal(ev->weight.weight_mg, 850486);
+	assert_int_equal(ev->ts_ms, 10300);
+	assert_int_equal(fh_dev_poll(r.dev, ev, 500), FH_ERR_TIMEOUT);
+	assert_int_equal(fake_transport_pending(r.f), 0);
+
+	/* Gone after sitting unchanged past the auto-off time. */
+	r.now += FH_SCALE_AUTO_OFF_MS;
+	fake_transport_push_error(r.f, FH_ERR_NODEV);
+	assert_int_equal(fh_dev_poll(r.dev, ev, 100), FH_ERR_NODEV);
+	assert_int_equal(((struct fh_scale_track *)r.dev->priv)->link, FH_SCALE_LINK_AUTO_OFF);
+	assert_int_equal(fh_scale_tare(r.dev), FH_ERR_NA);
+	rig_close(&r);
+	free(ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +355,7 @@ int main(void)
 		cmocka_unit_test(track__stale_first_then_stable_once),
 		cmocka_unit_test(track__unit_change),
 		cmocka_unit_test(track__auto_off_and_reconnect),
+		cmocka_unit_test(driver__motion_then_stable_weight),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,10 @@
 #include <cmocka.h>
 
 #include "drivers/usb-printer/protocol.h"
+#include "fakes/fake_transport.h"
+#include "fh-int.h"
 #include "fh/err.h"
+#include "fh/printer.h"
 
 #define ZEBRA "MFG:Zebra Technologies;CMD:ZPL;MDL:ZD421;DES:Zebra ZD421d;"
 #define LONGKEYS                                                                             \
@@ -242,6 +245,86 @@ static void job_writer__no_zero_length_write(void **state)
 	assert_int_equal(fh_job_writer_init(&w, NULL, 1, 64, 4096), FH_ERR_ARG);
 }
 
+
+/* ---- through the driver, with the fake transport ---------------------------------- */
+
+static int64_t fake_clock(void *ud)
+{
+	return *(int64_t *)ud;
+}
+
+struct rig {
+	int64_t now;
+	struct fh_ctx *ctx;
+	struct fake_transport *f;
+	struct fh_dev *dev;
+};
+
+static void rig_open(struct rig *r, const char *driver, const struct fh_dev_info *info)
+{
+	struct fh_config cfg = { .now_ms = fake_clock, .clock_ud = &r->now };
+	struct fh_identity id = { .vid = 0x0922, .pid = 0x8003 };
+	const struct fh_driver *drv = fh_driver_find(driver);
+
+	assert_non_null(drv);
+	r->now = 10000;
+	assert_int_equal(fh_ctx_new(&cfg, &r->ctx), FH_OK);
+	r->f = fake_transport_new(&r->now);
+	assert_int_equal(fh_dev_new(r->ctx, drv, fake_transport_base(r->f), &id, info, &r->dev),
+			 FH_OK);
+}
+
+static void rig_close(struct rig *r)
+{
+	fh_dev_free(r->dev);
+	fake_transport_free(r->f);
+	fh_ctx_free(r->ctx);
+}
+
+static void driver__job_byte_exact_with_short_writes(void **state)
+{
+	static const char zpl[] = "^XA^FO50,50^A0N,40,40^FDSHIP-0001^FS^XZ";
+	static uint8_t job[1200];
+	static struct fh_dev_info info;
+	const uint8_t *got;
+	size_t n;
+	struct rig r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(job); i++)
+		job[i] = (uint8_t)zpl[i % (sizeof(zpl) - 1)];
+	memset(&info, 0, sizeof(info));
+	info.out_max = 512;
+	rig_open(&r, "usb-printer", &info);
+	assert_int_equal(fh_printer_print(r.dev, (const uint8_t *)zpl, sizeof(zpl) - 1), FH_OK);
+	got = fake_transport_written(r.f, &n);
+	assert_int_equal(n, sizeof(zpl) - 1);
+	assert_memory_equal(got, zpl, n);
+	assert_int_equal(fake_transport_writes(r.f), 1);
+
+	/* Paused printer: 100 bytes per write, and one write times out. */
+	fake_transport_short_writes(r.f, 100);
+	fake_transport_fail_write(r.f, FH_ERR_TIMEOUT);
+	assert_int_equal(fh_printer_print(r.dev, job, sizeof(job)), FH_OK);
+	got = fake_transport_written(r.f, &n);
+	assert_int_equal(n, sizeof(zpl) - 1 + sizeof(job));
+	assert_memory_equal(got + sizeof(zpl) - 1, job, sizeof(job));
+	assert_int_equal(fake_transport_writes(r.f), 1 + 1 + 12);
+
+	/* Gone mid-job; no events from a printer; an empty job is refused. */
+	fake_transport_unplug(r.f);
+	assert_int_equal(fh_printer_print(r.dev, job, sizeof(job)), FH_ERR_NODEV);
+	assert_int_equal(fh_printer_print(r.dev, job, 0), FH_ERR_ARG);
+	{
+		struct fh_event *ev = malloc(sizeof(*ev));
+
+		assert_non_null(ev);
+		assert_int_equal(fh_dev_poll(r.dev, ev, 0), FH_ERR_NA);
+		free(ev);
+	}
+	rig_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +334,7 @@ int main(void)
 		cmocka_unit_test(port_status__table),
 		cmocka_unit_test(job_writer__chunks_and_resume),
 		cmocka_unit_test(job_writer__no_zero_length_write),
+		cmocka_unit_test(driver__job_byte_exact_with_short_writes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

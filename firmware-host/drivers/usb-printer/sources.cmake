@@ -1,3 +1,7 @@
-# USB printer class (07/01/02): device ID, port status, the bulk OUT job
-# writer.  api.c joins once the fh core (src/fh-int.h) is there.
-target_sources(fh PRIVATE ${CMAKE_CURRENT_LIST_DIR}/protocol.c)
+# usb-printer: USB printer class (07/01/02) label printers.
+if(FH_DRIVER_USB_PRINTER)
+	target_sources(fh PRIVATE
+		${CMAKE_CURRENT_LIST_DIR}/api.c
+		${CMAKE_CURRENT_LIST_DIR}/protocol.c)
+	target_compile_definitions(fh PRIVATE FH_HAVE_USB_PRINTER)
+endif()

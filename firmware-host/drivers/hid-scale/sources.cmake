@@ -1,8 +1,9 @@
 # hid-scale: HID POS scales (usage page 0x8D).  Needs the shared
 # report-descriptor parser (drivers/hid-report).
+# The pure protocol is always built (the fuzz harnesses replay it in every
+# build); the option decides whether the driver is registered.
+target_sources(fh PRIVATE ${CMAKE_CURRENT_LIST_DIR}/protocol.c)
 if(FH_DRIVER_HID_SCALE)
-	target_sources(fh PRIVATE
-		${CMAKE_CURRENT_LIST_DIR}/api.c
-		${CMAKE_CURRENT_LIST_DIR}/protocol.c)
+	target_sources(fh PRIVATE ${CMAKE_CURRENT_LIST_DIR}/api.c)
 	target_compile_definitions(fh PRIVATE FH_HAVE_HID_SCALE)
 endif()

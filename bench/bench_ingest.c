@@ -43,6 +43,8 @@
 #include "st/store.h"
 #include "st/ui.h"
 
+#include "bench_common.h"
+
 #define GS "\x1d"
 
 #define DEFAULT_N 2000
@@ -240,167 +242,6 @@ static void draw(const struct pool *p, uint32_t *pick, size_t n)
 	}
 }
 
-/* ---- timing and figures --------------------------------------------------- */
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int64_t utc_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-struct figures {
-	double rate; /* operations per second */
-	double p50_ms, p99_ms, max_ms;
-};
-
-static double per_s(size_t n, uint64_t ns)
-{
-	return ns ? (double)n * 1e9 / (double)ns : 0.0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted v[0..n). */
-static double pct_ms(const uint64_t *v, size_t n, unsigned pct)
-{
-	size_t rank = (size_t)(((uint64_t)n * pct + 99) / 100);
-
-	if (rank == 0)
-		rank = 1;
-	return (double)v[rank - 1] / 1e6;
-}
-
-/* The percentiles of lat_ns[0..n), n >= 1 (sorts it); not the rate. */
-static void percentiles(uint64_t *lat_ns, size_t n, struct figures *f)
-{
-	qsort(lat_ns, n, sizeof(*lat_ns), cmp_u64);
-	f->p50_ms = pct_ms(lat_ns, n, 50);
-	f->p99_ms = pct_ms(lat_ns, n, 99);
-	f->max_ms = (double)lat_ns[n - 1] / 1e6;
-}
-
-/* ---- the raw SQLite baseline ---------------------------------------------- */
-
-struct raw_db {
-	const char *path;
-	sqlite3 *db;
-	sqlite3_stmt *q[3]; /* BEGIN IMMEDIATE, INSERT, COMMIT */
-};
-
-static int raw_fail(const struct raw_db *r, const char *what)
-{
-	fprintf(stderr, "bench_ingest: %s: %s: %s\n", r->path, what,
-		r->db ? sqlite3_errmsg(r->db) : "out of memory");
-	return -1;
-}
-
-static int raw_exec(struct raw_db *r, const char *sql)
-{
-	if (sqlite3_exec(r->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return raw_fail(r, sql);
-	return 0;
-}
-
-static void raw_close(struct raw_db *r)
-{
-	for (int i = 0; i < 3; i++)
-		sqlite3_finalize(r->q[i]);
-	if (r->db && sqlite3_close(r->db) != SQLITE_OK)
-		raw_fail(r, "close");
-	memset(r, 0, sizeof(*r));
-}
-
-/* A fresh file at path with the store's settings (station/store/store.c,
- * setup_writable()) and a bare table.  On failure *r is closed. */
-static int raw_open(struct raw_db *r, const char *path)
-{
-	static const char *const sql[3] = { "BEGIN IMMEDIATE",
-					    "INSERT INTO t(raw, ts) VALUES (?1, ?2)", "COMMIT" };
-	sqlite3_stmt *jm = NULL;
-	const unsigned char *mode;
-	int rc = -1;
-
-	memset(r, 0, sizeof(*r));
-	r->path = path;
-	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
-		raw_fail(r, "open");
-		goto out;
-	}
-	sqlite3_busy_timeout(r->db, 5000);
-	if (sqlite3_prepare_v2(r->db, "PRAGMA journal_mode = WAL", -1, &jm, NULL) != SQLITE_OK ||
-	    sqlite3_step(jm) != SQLITE_ROW) {
-		raw_fail(r, "journal_mode = WAL");
-		goto out;
-	}
-	mode = sqlite3_column_text(jm, 0);
-	if (!mode || strcmp((const char *)mode, "wal") != 0) {
-		fprintf(stderr, "bench_ingest: %s: journal mode stays %s\n", path,
-			mode ? (const char *)mode : "?");
-		goto out;
-	}
-	if (raw_exec(r, "PRAGMA synchronous = FULL") < 0 ||
-	    raw_exec(r, "PRAGMA foreign_keys = ON") < 0 ||
-	    raw_exec(r, "CREATE TABLE t(id INTEGER PRIMARY KEY, raw BLOB NOT NULL,"
-			" ts INTEGER NOT NULL)") < 0)
-		goto out;
-	for (int i = 0; i < 3; i++) {
-		if (sqlite3_prepare_v3(r->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &r->q[i],
-				       NULL) != SQLITE_OK) {
-			raw_fail(r, sql[i]);
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(jm);
-	if (rc < 0)
-		raw_close(r);
-	return rc;
-}
-
-/* Step a statement that returns no row, and reset it. */
-static bool raw_step(sqlite3_stmt *q)
-{
-	bool ok = sqlite3_step(q) == SQLITE_DONE;
-
-	sqlite3_reset(q);
-	return ok;
-}
-
-/* One transaction: BEGIN IMMEDIATE; INSERT the scan; COMMIT. */
-static int raw_txn(struct raw_db *r, const struct code *c)
-{
-	bool ok;
-
-	if (!raw_step(r->q[0]))
-		return raw_fail(r, "BEGIN IMMEDIATE");
-	sqlite3_bind_blob(r->q[1], 1, c->b, (int)c->n, SQLITE_STATIC);
-	sqlite3_bind_int64(r->q[1], 2, utc_ms());
-	ok = raw_step(r->q[1]);
-	sqlite3_clear_bindings(r->q[1]);
-	if (ok && raw_step(r->q[2]))
-		return 0;
-	raw_fail(r, "INSERT and COMMIT");
-	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
-}
-
 /* ---- the headless pipeline ------------------------------------------------ */
 
 /* Where the events go: st_headless_emit() on /dev/null, counted on the way
@@ -484,7 +325,7 @@ static int seed(struct st_store *s)
 		snprintf(o->customer_name, sizeof(o->customer_name), "Customer %u", k);
 		snprintf(o->customer_email, sizeof(o->customer_email), "c%u@example.com", k);
 		snprintf(o->ship_country, sizeof(o->ship_country), "DE");
-		o->placed_ms = utc_ms() - 86400000;
+		o->placed_ms = bench_utc_ms() - 86400000;
 		o->n_line = LINES_PER_ORDER;
 		for (unsigned l = 0; l < LINES_PER_ORDER; l++) {
 			struct st_line *ln = &o->line[l];
@@ -611,7 +452,7 @@ struct opts {
 };
 
 struct run {
-	struct raw_db raw;
+	struct bench_raw_db raw;
 	struct ingest ing;
 	struct sink sink;
 	uint64_t *raw_lat, *ing_lat; /* ns per transaction / per scan */
@@ -630,9 +471,9 @@ static int run_block(struct run *r, const struct pool *p, const uint32_t *pick, 
 	for (size_t i = from; i < to; i++) {
 		const struct code *c = &p->code[pick[i]];
 
-		t0 = now_ns();
-		rc = raw ? raw_txn(&r->raw, c) : ingest_scan(&r->ing, c);
-		dt = now_ns() - t0;
+		t0 = bench_now_ns();
+		rc = raw ? bench_raw_txn(&r->raw, c->b, c->n) : ingest_scan(&r->ing, c);
+		dt = bench_now_ns() - t0;
 		if (rc < 0)
 			return rc;
 		if (raw) {
@@ -686,7 +527,7 @@ static void remove_db(const char *path)
 }
 
 static void print_text(const struct opts *o, const char *dir, const char *fs,
-		       const struct figures *raw, const struct figures *ing, const struct run *r)
+		       const struct bench_figures *raw, const struct bench_figures *ing, const struct run *r)
 {
 	double ratio = raw->rate > 0 ? 100.0 * ing->rate / raw->rate : 0.0;
 
@@ -705,7 +546,7 @@ static void print_text(const struct opts *o, const char *dir, const char *fs,
 	if (r->half_n[1]) /* more than one block */
 		printf("  disk drift              : raw %.1f txn/s in the first half, %.1f in"
 		       " the second\n",
-		       per_s(r->half_n[0], r->half_ns[0]), per_s(r->half_n[1], r->half_ns[1]));
+		       bench_per_s(r->half_n[0], r->half_ns[0]), bench_per_s(r->half_n[1], r->half_ns[1]));
 	if (!strcmp(fs, "tmpfs") || !strcmp(fs, "ramfs"))
 		printf("  note: %s has no disk behind it: fsync is free, so these figures"
 		       " measure CPU only\n",
@@ -713,7 +554,7 @@ static void print_text(const struct opts *o, const char *dir, const char *fs,
 }
 
 static int print_json(const struct opts *o, const char *dir, const char *fs,
-		      const struct figures *raw, const struct figures *ing, const struct run *r)
+		      const struct bench_figures *raw, const struct bench_figures *ing, const struct run *r)
 {
 	double ratio = raw->rate > 0 ? 100.0 * ing->rate / raw->rate : 0.0;
 	json_t *root;
@@ -727,7 +568,7 @@ static int print_json(const struct opts *o, const char *dir, const char *fs,
 			 "dir", dir, "fs", fs, "synchronous", "FULL", "sqlite",
 			 sqlite3_libversion(), "raw", "txn_per_s", raw->rate, "p50_ms",
 			 raw->p50_ms, "p99_ms", raw->p99_ms, "max_ms", raw->max_ms, "halves",
-			 per_s(r->half_n[0], r->half_ns[0]), per_s(r->half_n[1], r->half_ns[1]),
+			 bench_per_s(r->half_n[0], r->half_ns[0]), bench_per_s(r->half_n[1], r->half_ns[1]),
 			 "ingest", "scans_per_s",
 			 ing->rate, "p50_ms", ing->p50_ms, "p99_ms", ing->p99_ms, "max_ms",
 			 ing->max_ms, "events", (json_int_t)r->sink.events, "ratio_pct", ratio,
@@ -798,7 +639,7 @@ int main(int argc, char **argv)
 	struct pool *pool = NULL;
 	uint32_t *pick = NULL;
 	struct run *r = NULL;
-	struct figures raw, ing;
+	struct bench_figures raw, ing;
 	char dir[512], ingest_db[600], raw_db[600];
 	bool made_dir = false;
 	const char *fs;
@@ -841,7 +682,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_ingest: /dev/null: %s\n", strerror(errno));
 		goto out;
 	}
-	if (raw_open(&r->raw, raw_db) < 0 || ingest_open(&r->ing, ingest_db, &r->sink) < 0)
+	if (bench_raw_open(&r->raw, "bench_ingest", raw_db) < 0 || ingest_open(&r->ing, ingest_db, &r->sink) < 0)
 		goto out;
 
 	/* The two runs are interleaved in blocks of BLOCK scans, raw first in
@@ -866,10 +707,8 @@ int main(int argc, char **argv)
 	if (ingest_check(&r->ing, o.n) < 0)
 		goto out;
 
-	raw.rate = per_s(o.n, r->raw_ns);
-	percentiles(r->raw_lat, o.n, &raw);
-	ing.rate = per_s(o.n, r->ing_ns);
-	percentiles(r->ing_lat, o.n, &ing);
+	bench_figures_of(r->raw_lat, o.n, &raw);
+	bench_figures_of(r->ing_lat, o.n, &ing);
 	if (!r->sink.logins)
 		fprintf(stderr, "bench_ingest: warning: the badge did not log in; the figures"
 				" are those of refused scans\n");
@@ -887,7 +726,7 @@ int main(int argc, char **argv)
 out:
 	if (r) {
 		ingest_close(&r->ing);
-		raw_close(&r->raw);
+		bench_raw_close(&r->raw);
 		if (r->sink.out)
 			fclose(r->sink.out);
 		free(r->ing_lat);

@@ -59,6 +59,8 @@
 #include "st/store.h"
 #include "st/ui.h"
 
+#include "bench_common.h"
+
 #define DEFAULT_N 2000
 #define QUICK_N 60
 #define MAX_N 200000
@@ -301,177 +303,6 @@ static int plan_draw(struct plan *p, size_t n)
 	return 0;
 }
 
-/* ---- timing and figures --------------------------------------------------- */
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int64_t utc_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-struct figures {
-	size_t n;
-	double rate; /* operations per second */
-	double p50_ms, p99_ms, max_ms;
-};
-
-static double per_s(size_t n, uint64_t ns)
-{
-	return ns ? (double)n * 1e9 / (double)ns : 0.0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted v[0..n), n >= 1. */
-static double pct_ms(const uint64_t *v, size_t n, unsigned pct)
-{
-	size_t rank = (size_t)(((uint64_t)n * pct + 99) / 100);
-
-	if (rank == 0)
-		rank = 1;
-	return (double)v[rank - 1] / 1e6;
-}
-
-/* The figures of lat_ns[0..n) (sorts it); all zero when n is 0. */
-static void figures_of(uint64_t *lat_ns, size_t n, struct figures *f)
-{
-	uint64_t sum = 0;
-
-	memset(f, 0, sizeof(*f));
-	f->n = n;
-	if (!n)
-		return;
-	for (size_t i = 0; i < n; i++)
-		sum += lat_ns[i];
-	f->rate = per_s(n, sum);
-	qsort(lat_ns, n, sizeof(*lat_ns), cmp_u64);
-	f->p50_ms = pct_ms(lat_ns, n, 50);
-	f->p99_ms = pct_ms(lat_ns, n, 99);
-	f->max_ms = (double)lat_ns[n - 1] / 1e6;
-}
-
-/* ---- the raw SQLite baseline ---------------------------------------------- */
-
-struct raw_db {
-	const char *path;
-	sqlite3 *db;
-	sqlite3_stmt *q[3]; /* BEGIN IMMEDIATE, INSERT, COMMIT */
-};
-
-static int raw_fail(const struct raw_db *r, const char *what)
-{
-	fprintf(stderr, "bench_inspect: %s: %s: %s\n", r->path, what,
-		r->db ? sqlite3_errmsg(r->db) : "out of memory");
-	return -1;
-}
-
-static int raw_exec(struct raw_db *r, const char *sql)
-{
-	if (sqlite3_exec(r->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return raw_fail(r, sql);
-	return 0;
-}
-
-static void raw_close(struct raw_db *r)
-{
-	for (int i = 0; i < 3; i++)
-		sqlite3_finalize(r->q[i]);
-	if (r->db && sqlite3_close(r->db) != SQLITE_OK)
-		raw_fail(r, "close");
-	memset(r, 0, sizeof(*r));
-}
-
-/* A fresh file at path with the store's settings (station/store/store.c,
- * setup_writable()) and a bare table.  On failure *r is closed. */
-static int raw_open(struct raw_db *r, const char *path)
-{
-	static const char *const sql[3] = { "BEGIN IMMEDIATE",
-					    "INSERT INTO t(raw, ts) VALUES (?1, ?2)", "COMMIT" };
-	sqlite3_stmt *jm = NULL;
-	const unsigned char *mode;
-	int rc = -1;
-
-	memset(r, 0, sizeof(*r));
-	r->path = path;
-	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
-		raw_fail(r, "open");
-		goto out;
-	}
-	sqlite3_busy_timeout(r->db, 5000);
-	if (sqlite3_prepare_v2(r->db, "PRAGMA journal_mode = WAL", -1, &jm, NULL) != SQLITE_OK ||
-	    sqlite3_step(jm) != SQLITE_ROW) {
-		raw_fail(r, "journal_mode = WAL");
-		goto out;
-	}
-	mode = sqlite3_column_text(jm, 0);
-	if (!mode || strcmp((const char *)mode, "wal") != 0) {
-		fprintf(stderr, "bench_inspect: %s: journal mode stays %s\n", path,
-			mode ? (const char *)mode : "?");
-		goto out;
-	}
-	if (raw_exec(r, "PRAGMA synchronous = FULL") < 0 ||
-	    raw_exec(r, "PRAGMA foreign_keys = ON") < 0 ||
-	    raw_exec(r, "CREATE TABLE t(id INTEGER PRIMARY KEY, raw BLOB NOT NULL,"
-			" ts INTEGER NOT NULL)") < 0)
-		goto out;
-	for (int i = 0; i < 3; i++) {
-		if (sqlite3_prepare_v3(r->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &r->q[i],
-				       NULL) != SQLITE_OK) {
-			raw_fail(r, sql[i]);
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(jm);
-	if (rc < 0)
-		raw_close(r);
-	return rc;
-}
-
-/* Step a statement that returns no row, and reset it. */
-static bool raw_step(sqlite3_stmt *q)
-{
-	bool ok = sqlite3_step(q) == SQLITE_DONE;
-
-	sqlite3_reset(q);
-	return ok;
-}
-
-/* One transaction: BEGIN IMMEDIATE; INSERT the step's code; COMMIT. */
-static int raw_txn(struct raw_db *r, const struct step *s)
-{
-	bool ok;
-
-	if (!raw_step(r->q[0]))
-		return raw_fail(r, "BEGIN IMMEDIATE");
-	sqlite3_bind_blob(r->q[1], 1, s->b, (int)s->n, SQLITE_STATIC);
-	sqlite3_bind_int64(r->q[1], 2, utc_ms());
-	ok = raw_step(r->q[1]);
-	sqlite3_clear_bindings(r->q[1]);
-	if (ok && raw_step(r->q[2]))
-		return 0;
-	raw_fail(r, "INSERT and COMMIT");
-	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
-}
-
 /* ---- the station ---------------------------------------------------------- */
 
 /* Where the events go: timed on arrival, then st_headless_emit() on
@@ -494,7 +325,7 @@ static void sink_reset_step(struct sink *s)
 
 static void emit(json_t *ev, void *ud)
 {
-	uint64_t t = now_ns();
+	uint64_t t = bench_now_ns();
 	struct sink *s = ud;
 	const char *name = json_string_value(json_object_get(ev, "event"));
 	const char *code = json_string_value(json_object_get(ev, "code"));
@@ -601,7 +432,7 @@ static int seed(struct st_store *s, const struct plan *p)
 		snprintf(o->customer_name, sizeof(o->customer_name), "Customer %u", k);
 		snprintf(o->status, sizeof(o->status), "in_production");
 		snprintf(o->ship_country, sizeof(o->ship_country), "US");
-		o->placed_ms = utc_ms() - 86400000;
+		o->placed_ms = bench_utc_ms() - 86400000;
 		o->n_line = 1;
 		ln->line_no = 1;
 		snprintf(ln->product.sku, sizeof(ln->product.sku), "%s",
@@ -699,7 +530,7 @@ static int station_step(struct station *g, struct sink *sink, const struct step 
 	int rc;
 
 	sink_reset_step(sink);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	rc = st_app_scan(g->app, (const uint8_t *)s->b, s->n, false, "bench");
 	if (rc < 0) {
 		fprintf(stderr, "bench_inspect: step %zu (%s) was not stored: %s (%s)\n", i, s->b,
@@ -759,7 +590,7 @@ struct opts {
 };
 
 struct run {
-	struct raw_db raw;
+	struct bench_raw_db raw;
 	struct station st;
 	struct sink sink;
 	uint64_t *raw_lat, *lat;   /* ns per transaction / per step */
@@ -779,9 +610,9 @@ static int run_block(struct run *r, const struct plan *p, size_t from, size_t to
 		const struct step *s = &p->step[i];
 
 		if (raw) {
-			t0 = now_ns();
-			rc = raw_txn(&r->raw, s);
-			dt = now_ns() - t0;
+			t0 = bench_now_ns();
+			rc = bench_raw_txn(&r->raw, s->b, s->n);
+			dt = bench_now_ns() - t0;
 			if (rc < 0)
 				return rc;
 			r->raw_lat[i] = dt;
@@ -841,13 +672,13 @@ static void remove_db(const char *path)
 struct report {
 	const char *dir, *fs;
 	const struct plan *plan;
-	struct figures raw, step, done, other;
+	struct bench_figures raw, step, done, other;
 	double drift[2]; /* raw txn/s in each half */
 };
 
 static void print_text(const struct report *t)
 {
-	const struct figures *f[3] = { &t->step, &t->done, &t->other };
+	const struct bench_figures *f[3] = { &t->step, &t->done, &t->other };
 	static const char *const label[3] = { "all steps", "completing", "other steps" };
 
 	printf("bench_inspect: %zu steps of %u items (%u inspections written), %s (%s),"
@@ -873,7 +704,7 @@ static void print_text(const struct report *t)
 		       t->fs);
 }
 
-static json_t *figures_json(const struct figures *f)
+static json_t *figures_json(const struct bench_figures *f)
 {
 	return json_pack("{s:I, s:f, s:f, s:f}", "n", (json_int_t)f->n, "p50_ms", f->p50_ms,
 			 "p99_ms", f->p99_ms, "max_ms", f->max_ms);
@@ -1003,7 +834,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_inspect: /dev/null: %s\n", strerror(errno));
 		goto out;
 	}
-	if (raw_open(&r->raw, raw_db) < 0 || station_open(&r->st, station_db, &plan, &r->sink) < 0)
+	if (bench_raw_open(&r->raw, "bench_inspect", raw_db) < 0 || station_open(&r->st, station_db, &plan, &r->sink) < 0)
 		goto out;
 
 	/* Interleaved in blocks of BLOCK steps, raw first in even blocks and
@@ -1034,12 +865,12 @@ int main(int argc, char **argv)
 	t.dir = dir;
 	t.fs = fs_name(dir);
 	t.plan = &plan;
-	figures_of(r->raw_lat, n, &t.raw);
-	figures_of(r->lat, n, &t.step);
-	figures_of(r->done_lat, r->n_done, &t.done);
-	figures_of(r->other_lat, r->n_other, &t.other);
-	t.drift[0] = per_s(r->half_n[0], r->half_ns[0]);
-	t.drift[1] = per_s(r->half_n[1], r->half_ns[1]);
+	bench_figures_of(r->raw_lat, n, &t.raw);
+	bench_figures_of(r->lat, n, &t.step);
+	bench_figures_of(r->done_lat, r->n_done, &t.done);
+	bench_figures_of(r->other_lat, r->n_other, &t.other);
+	t.drift[0] = bench_per_s(r->half_n[0], r->half_ns[0]);
+	t.drift[1] = bench_per_s(r->half_n[1], r->half_ns[1]);
 	if (o.json) {
 		rc = print_json(&t, &r->sink);
 	} else {
@@ -1049,7 +880,7 @@ int main(int argc, char **argv)
 out:
 	if (r) {
 		station_close(&r->st);
-		raw_close(&r->raw);
+		bench_raw_close(&r->raw);
 		if (r->sink.out)
 			fclose(r->sink.out);
 		free(r->other_lat);

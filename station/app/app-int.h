@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <pthread.h>
 
 #include <jansson.h>
 
@@ -43,6 +44,10 @@ struct st_app {
 	struct st_item qc_item;               /* the item being inspected */
 	int64_t last_evidence_id;             /* of the current item, for PHOTO */
 	struct st_evidence_watch *watch;      /* [qc] watch_folder, or NULL */
+	pthread_t watch_thread;               /* reads and decodes dropped photos */
+	bool watch_running;
+	int watch_pipe[2];                    /* results: worker -> app */
+	int watch_stop[2];                    /* stop: app -> worker */
 };
 
 /* ---- app_evidence.c ---------------------------------------------------------- */

@@ -14,9 +14,14 @@
  * The evidence row (a link of the audit chain) and its outbox event are
  * written in one transaction; events go to the UI after the commit.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "st/err.h"
 #include "st/events.h"
@@ -171,20 +176,20 @@ static void queue_evidence(struct st_app *app, const struct st_evidence_info *in
 			    "already_stored", again));
 }
 
-int st_app_photo(struct st_app *app, const char *path)
+/* Attach an inspected file (info is the result of st_evidence_inspect(),
+ * or NULL with err set when it failed): choose the item, store, tell the
+ * inspection.  The store and QC work happens here, in the app's thread. */
+static int attach(struct st_app *app, const char *path, const struct st_evidence_info *info,
+		  const char *inspect_err)
 {
-	struct st_evidence_info *info = calloc(1, sizeof(*info));
 	struct st_item it;
 	char err[600];
 	int64_t id = 0;
 	int rc;
 
-	if (!info)
-		return ST_ERR_NOMEM;
 	app_qc_checkpoint(app);
-	rc = st_evidence_inspect(path, info, err, sizeof(err));
-	if (rc < 0) {
-		app_queue_error(app, "photo_unreadable", err);
+	if (!info) {
+		app_queue_error(app, "photo_unreadable", inspect_err);
 		goto out_ok;
 	}
 	rc = st_store_begin(app->store);
@@ -214,7 +219,6 @@ int st_app_photo(struct st_app *app, const char *path)
 		st_log(app->log, LOG_INFO, "evidence %lld: %s (%s)", (long long)id, path,
 		       info->sha256);
 		app_flush(app, true);
-		free(info);
 		return ST_OK;
 	}
 fail:
@@ -226,12 +230,82 @@ fail:
 	st_log(app->log, LOG_ERR, "%s", err);
 	app_queue_error(app, "store_failed", err);
 	app_flush(app, true);
-	free(info);
 	return rc;
 out_ok:
 	app_flush(app, true);
-	free(info);
 	return ST_OK;
+}
+
+int st_app_photo(struct st_app *app, const char *path)
+{
+	struct st_evidence_info *info = calloc(1, sizeof(*info));
+	char err[600];
+	int rc;
+
+	if (!info)
+		return ST_ERR_NOMEM;
+	rc = st_evidence_inspect(path, info, err, sizeof(err));
+	rc = attach(app, path, rc < 0 ? NULL : info, err);
+	free(info);
+	return rc;
+}
+
+/* ---- the watched folder -------------------------------------------------------
+ *
+ * Decoding a phone photo takes 0.3 s to 2 s of CPU (docs/internals/
+ * evidence.md): too long for the bench UI's loop, which must never stall.
+ * So a worker thread owns the inotify watch and does the looking (size,
+ * SHA-256, barcodes: st_evidence_inspect() shares nothing between calls),
+ * and hands each result to the app's thread through a pipe, whose read end
+ * is what the UI polls.  The store, the inspection and the events stay in
+ * the app's thread (STYLE.md section 7: one thread per context). */
+
+struct photo_result {
+	char path[1024];
+	struct st_evidence_info info;
+	int rc;                 /* st_evidence_inspect()'s, or the watch's error */
+	char err[600];
+};
+
+static void *watch_worker(void *arg)
+{
+	struct st_app *app = arg;
+	struct pollfd p[2] = { { .fd = st_evidence_watch_fd(app->watch), .events = POLLIN },
+			       { .fd = app->watch_stop[0], .events = POLLIN } };
+	const char *path;
+	int got;
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents)
+			break;
+		while ((got = st_evidence_watch_next(app->watch, &path)) != 0) {
+			struct photo_result *r = calloc(1, sizeof(*r));
+
+			if (!r)
+				break;
+			if (got < 0) {
+				r->rc = got;
+				snprintf(r->err, sizeof(r->err), "watching %.200s: %s",
+					 app->cfg->evidence_dir,
+					 got == ST_ERR_RANGE ? "events were lost; drop the photos again"
+							     : st_strerror(got));
+			} else {
+				snprintf(r->path, sizeof(r->path), "%s", path);
+				r->rc = st_evidence_inspect(path, &r->info, r->err, sizeof(r->err));
+			}
+			/* A pointer is PIPE_BUF-atomic; the app frees it. */
+			if (write(app->watch_pipe[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
+				free(r);
+			if (got < 0)
+				break;
+		}
+	}
+	return NULL;
 }
 
 int app_evidence_init(struct st_app *app, char *err, size_t errlen)
@@ -239,46 +313,68 @@ int app_evidence_init(struct st_app *app, char *err, size_t errlen)
 	char e[400];
 	int rc;
 
+	app->watch_pipe[0] = app->watch_pipe[1] = app->watch_stop[0] = app->watch_stop[1] = -1;
 	if (!app->cfg->evidence_dir[0])
 		return ST_OK;
 	rc = st_evidence_watch_open(app->cfg->evidence_dir, 0, &app->watch, e, sizeof(e));
-	if (rc < 0)
+	if (rc < 0) {
 		snprintf(err, errlen, "[qc] watch_folder: %s", e);
-	return rc;
+		return rc;
+	}
+	if (pipe(app->watch_pipe) < 0 || pipe(app->watch_stop) < 0 ||
+	    pthread_create(&app->watch_thread, NULL, watch_worker, app) != 0) {
+		snprintf(err, errlen, "[qc] watch_folder: cannot start the photo reader: %s",
+			 strerror(errno));
+		return ST_ERR_IO;
+	}
+	app->watch_running = true;
+	return ST_OK;
 }
 
 void app_evidence_fini(struct st_app *app)
 {
+	struct photo_result *r;
+
+	if (app->watch_running) {
+		(void)!write(app->watch_stop[1], "x", 1);
+		pthread_join(app->watch_thread, NULL);
+		app->watch_running = false;
+		/* Results nobody picked up. */
+		fcntl(app->watch_pipe[0], F_SETFL, O_NONBLOCK);
+		while (read(app->watch_pipe[0], &r, sizeof(r)) == (ssize_t)sizeof(r))
+			free(r);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (app->watch_pipe[i] >= 0)
+			close(app->watch_pipe[i]);
+		if (app->watch_stop[i] >= 0)
+			close(app->watch_stop[i]);
+	}
 	st_evidence_watch_close(app->watch);
 	app->watch = NULL;
 }
 
 int st_app_watch_fd(const struct st_app *app)
 {
-	return app->watch ? st_evidence_watch_fd(app->watch) : -1;
+	return app->watch_running ? app->watch_pipe[0] : -1;
 }
 
 int st_app_watch_ready(struct st_app *app)
 {
-	const char *path;
-	char msg[300];
-	int got, rc = ST_OK;
+	struct photo_result *r;
+	int rc = ST_OK;
 
-	while ((got = st_evidence_watch_next(app->watch, &path)) > 0) {
-		int r = st_app_photo(app, path);
-
-		if (r < 0 && rc == ST_OK)
-			rc = r;
-	}
-	if (got < 0) {
-		/* Lost events or a vanished folder: say so; photos are not
-		 * attached silently. */
-		snprintf(msg, sizeof(msg), "watching %.200s: %s", app->cfg->evidence_dir,
-			 got == ST_ERR_RANGE ? "events were lost; drop the photos again"
-					     : st_strerror(got));
-		st_log(app->log, LOG_WARNING, "%s", msg);
-		app_queue_error(app, "watch_failed", msg);
+	/* One result per call: the loop comes back while the pipe is readable,
+	 * so scans are never starved by a burst of photos. */
+	if (read(app->watch_pipe[0], &r, sizeof(r)) != (ssize_t)sizeof(r))
+		return ST_OK;
+	if (r->path[0]) {
+		rc = attach(app, r->path, r->rc < 0 ? NULL : &r->info, r->err);
+	} else {
+		st_log(app->log, LOG_WARNING, "%s", r->err);
+		app_queue_error(app, "watch_failed", r->err);
 		app_flush(app, true);
 	}
+	free(r);
 	return rc;
 }

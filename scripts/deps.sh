@@ -21,6 +21,6 @@ qc_need() {
 }
 
 # What building the station needs.
-QC_BUILD_DEPS="gcc make cmake pkg-config libc6-dev libsqlite3-dev libjansson-dev libinih-dev libssl-dev libncurses-dev libzbar-dev libcairo2-dev libjpeg62-turbo-dev"
+QC_BUILD_DEPS="gcc make cmake pkg-config libc6-dev libsqlite3-dev libjansson-dev libinih-dev libssl-dev libncurses-dev libzbar-dev libcairo2-dev libjpeg62-turbo-dev libusb-1.0-0-dev"
 # What the test suite needs on top (clang for the sanitizer build).
-QC_TEST_DEPS="libcmocka-dev libzint-dev tmux clang libclang-rt-14-dev valgrind"
+QC_TEST_DEPS="libcmocka-dev libzint-dev tmux clang libclang-rt-14-dev valgrind umockdev libumockdev-dev libglib2.0-dev"

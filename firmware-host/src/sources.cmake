@@ -1,5 +1,5 @@
-# firmware-host core (STYLE.md section 6).  The USB layer (usb*.c, libusb)
-# joins in its own step.
+# firmware-host core (STYLE.md section 6) and the USB layer (usb.c, the only
+# file that sees <libusb.h>).
 target_sources(fh PRIVATE
 	${CMAKE_CURRENT_LIST_DIR}/buttons.c
 	${CMAKE_CURRENT_LIST_DIR}/ctx.c
@@ -7,7 +7,8 @@ target_sources(fh PRIVATE
 	${CMAKE_CURRENT_LIST_DIR}/drivers.c
 	${CMAKE_CURRENT_LIST_DIR}/log.c
 	${CMAKE_CURRENT_LIST_DIR}/names.c
-	${CMAKE_CURRENT_LIST_DIR}/std.c)
+	${CMAKE_CURRENT_LIST_DIR}/std.c
+	${CMAKE_CURRENT_LIST_DIR}/usb.c)
 
 # One option per driver (STYLE.md section 12).  A driver's own
 # drivers/<name>/sources.cmake adds its files and FH_HAVE_<NAME> when its

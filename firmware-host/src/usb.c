@@ -788,6 +788,16 @@ static int LIBUSB_CALL hotplug_cb(libusb_context *lctx, libusb_device *ldev,
 		for (size_t i = 0; i < usb->n_ent; i++)
 			if (usb->ent[i].ldev == ldev)
 				usb->ent[i].tp->gone = true;
+		/* Devices nothing drives are forgotten here (no rescan runs
+		 * with hot-plug), the others when their DETACHED is made. */
+		seen_remove(usb, ldev);
+		for (size_t i = 0; i < usb->n_arrived; i++) {
+			if (usb->arrived[i] == ldev) {
+				libusb_unref_device(ldev);
+				usb->arrived[i] = usb->arrived[--usb->n_arrived];
+				break;
+			}
+		}
 	}
 	return 0;
 }

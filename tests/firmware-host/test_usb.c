@@ -956,6 +956,28 @@ static void unplug__mid_scan_detached_then_replugged(void **state)
 	assert_string_equal((const char *)ev.scan.data, "WHOLE"); /* the half is gone */
 }
 
+static void hotplug__replug_seen_without_rescan(void **state)
+{
+	struct bed *b = *state;
+	static struct fh_event ev;
+	struct fdev *f;
+
+	f = bed_add(b, &scale);
+	bed_start(b);
+	if (!fh_usb_hotplug(b->usb))
+		skip(); /* libusb without hot-plug: fh_usb_rescan() covers it */
+	assert_int_equal(attached(b), 1);
+	unplug(b, f);
+	assert_int_equal(next_event(b, &ev, WAIT_MS), 1);
+	assert_int_equal(ev.kind, FH_EV_DETACHED);
+	replug(b, f);
+	assert_int_equal(next_event(b, &ev, WAIT_MS), 1);
+	assert_int_equal(ev.kind, FH_EV_ATTACHED);
+	assert_int_equal(ev.dev.vid, 0x0922);
+	assert_string_equal(ev.dev.port, "1-1");
+	assert_int_equal(fh_usb_devices(b->usb, NULL, 0), 1);
+}
+
 static void printer__job_byte_for_byte_with_partial_write(void **state)
 {
 	struct bed *b = *state;
@@ -1002,6 +1024,8 @@ int main(void)
 						bed_setup, bed_teardown),
 		cmocka_unit_test_setup_teardown(unplug__mid_scan_detached_then_replugged,
 						bed_setup, bed_teardown),
+		cmocka_unit_test_setup_teardown(hotplug__replug_seen_without_rescan, bed_setup,
+						bed_teardown),
 		cmocka_unit_test_setup_teardown(printer__job_byte_for_byte_with_partial_write,
 						bed_setup, bed_teardown),
 	};

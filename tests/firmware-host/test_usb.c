@@ -93,34 +93,35 @@ struct fspec {
 	const char *serial; /* NULL = no serial string */
 	const char *driver; /* kernel driver bound at start ("usbhid"), or NULL */
 	const char *devid;  /* IEEE 1284 device ID, printers */
+	bool stall_idle;    /* STALL SET_IDLE, as many scanners do */
 	unsigned n_if;
 	struct fiface ifs[2];
 };
 
 static const struct fspec pos_a = {
-	0x0c2e, 0x0b61, "POSA", NULL, NULL, 1,
+	0x0c2e, 0x0b61, "POSA", NULL, NULL, false, 1,
 	{ { 3, 0, 0, pos_desc, sizeof(pos_desc), 0x81, 0, false, 64 } },
 };
 static const struct fspec pos_b = {
-	0x0c2e, 0x0b61, NULL, NULL, NULL, 1,
+	0x0c2e, 0x0b61, NULL, NULL, NULL, true, 1,
 	{ { 3, 0, 0, pos_desc, sizeof(pos_desc), 0x81, 0, false, 64 } },
 };
 /* Honeywell: the vendor collection first, the scanner second. */
 static const struct fspec honeywell = {
-	0x0c2e, 0x0b87, "HON1", NULL, NULL, 2,
+	0x0c2e, 0x0b87, "HON1", NULL, NULL, false, 2,
 	{ { 3, 0, 0, vendor_desc, sizeof(vendor_desc), 0x81, 0, false, 64 },
 	  { 3, 0, 0, pos_desc, sizeof(pos_desc), 0x82, 0, false, 64 } },
 };
 static const struct fspec kbd = {
-	0x05e0, 0x1200, "KBD1", "usbhid", NULL, 1,
+	0x05e0, 0x1200, "KBD1", "usbhid", NULL, false, 1,
 	{ { 3, 1, 1, kbd_desc, sizeof(kbd_desc), 0x81, 0, false, 8 } },
 };
 static const struct fspec scale = {
-	0x0922, 0x8003, NULL, NULL, NULL, 1,
+	0x0922, 0x8003, NULL, NULL, NULL, false, 1,
 	{ { 3, 0, 0, scale_desc, sizeof(scale_desc), 0x81, 0, false, 8 } },
 };
 static const struct fspec printer = {
-	0x0a5f, 0x0164, "ZD1", NULL, "MFG:Zebra Technologies;CMD:ZPL;MDL:ZD421;", 1,
+	0x0a5f, 0x0164, "ZD1", NULL, "MFG:Zebra Technologies;CMD:ZPL;MDL:ZD421;", false, 1,
 	{ { 7, 1, 2, NULL, 0, 0x82, 0x01, true, 64 } },
 };
 
@@ -221,7 +222,7 @@ static int control(struct fdev *f, const uint8_t *setup, uint8_t *reply)
 		memcpy(reply, f->spec->ifs[idx].rdesc, f->spec->ifs[idx].rdesc_len);
 		return (int)f->spec->ifs[idx].rdesc_len;
 	}
-	if (type == 0x21 && req == 0x0a) /* SET_IDLE */
+	if (type == 0x21 && req == 0x0a && !f->spec->stall_idle) /* SET_IDLE */
 		return 0;
 	if (type == 0x21 && req == 0x0b) { /* SET_PROTOCOL */
 		f->set_protocol = (int)val;
@@ -956,6 +957,51 @@ static void unplug__mid_scan_detached_then_replugged(void **state)
 	assert_string_equal((const char *)ev.scan.data, "WHOLE"); /* the half is gone */
 }
 
+static void claim__set_idle_stall_tolerated(void **state)
+{
+	struct bed *b = *state;
+	static struct fh_event ev;
+	uint8_t r[64];
+
+	bed_add(b, &pos_b); /* STALLs SET_IDLE */
+	bed_start(b);
+	assert_int_equal(attached(b), 1);
+	assert_int_equal(b->dev[0]->stalls, 1);
+	pos_report(r, "]E0", "96385074", 8, false);
+	push(b->dev[0], 0x81, r, sizeof(r));
+	assert_int_equal(next_data_event(b, &ev, WAIT_MS), 1);
+	assert_int_equal(ev.kind, FH_EV_SCAN);
+	assert_string_equal((const char *)ev.scan.data, "96385074");
+}
+
+static void transport__blocking_poll_times_out_then_reads(void **state)
+{
+	struct bed *b = *state;
+	static struct fh_event ev;
+	struct fh_usb_device list[2];
+	uint8_t r[64];
+	int64_t t0, dt;
+
+	bed_add(b, &pos_a);
+	bed_start(b);
+	assert_int_equal(attached(b), 1);
+	assert_int_equal(fh_usb_devices(b->usb, list, 2), 1);
+	/* The driver's own wait, through the transport's read with a timeout. */
+	t0 = now_ms();
+	assert_int_equal(fh_dev_poll(list[0].dev, &ev, 150), FH_ERR_TIMEOUT);
+	dt = now_ms() - t0;
+	assert_true(dt >= 150 && dt < 1000);
+	pos_report(r, "]C1", "LATE", 4, false);
+	push(b->dev[0], 0x81, r, sizeof(r));
+	assert_int_equal(fh_dev_poll(list[0].dev, &ev, WAIT_MS), FH_OK);
+	assert_int_equal(ev.kind, FH_EV_SCAN);
+	assert_string_equal((const char *)ev.scan.data, "LATE");
+	/* Both IN transfers stayed in flight: the fake holds two pending URBs. */
+	g_mutex_lock(&b->dev[0]->lock);
+	assert_int_equal(g_queue_get_length(&b->dev[0]->pending), 2);
+	g_mutex_unlock(&b->dev[0]->lock);
+}
+
 static void hotplug__replug_seen_without_rescan(void **state)
 {
 	struct bed *b = *state;
@@ -1023,6 +1069,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(scale__motion_then_stable_then_unit_change,
 						bed_setup, bed_teardown),
 		cmocka_unit_test_setup_teardown(unplug__mid_scan_detached_then_replugged,
+						bed_setup, bed_teardown),
+		cmocka_unit_test_setup_teardown(claim__set_idle_stall_tolerated, bed_setup,
+						bed_teardown),
+		cmocka_unit_test_setup_teardown(transport__blocking_poll_times_out_then_reads,
 						bed_setup, bed_teardown),
 		cmocka_unit_test_setup_teardown(hotplug__replug_seen_without_rescan, bed_setup,
 						bed_teardown),

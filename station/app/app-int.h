@@ -9,12 +9,16 @@
 
 #include <jansson.h>
 
+#include "fh/ctx.h"
+#include "fh/dev.h"
 #include "st/app.h"
 #include "st/barcode.h"
 #include "st/checklist.h"
 #include "st/evidence.h"
 #include "st/qc.h"
 #include "st/store.h"
+
+#define APP_DEVS_MAX 32
 
 struct st_app {
 	const struct st_config *cfg;
@@ -48,6 +52,19 @@ struct st_app {
 	bool watch_running;
 	int watch_pipe[2];                    /* results: worker -> app */
 	int watch_stop[2];                    /* stop: app -> worker */
+
+	/* USB devices (app_devices.c); usb NULL = none. */
+	struct fh_ctx *fh;
+	struct fh_usb *usb;
+	struct fh_event *ev;                  /* 4 KiB: not on the stack */
+	int64_t usb_rescan_at;                /* monotonic ms, without hot-plug */
+	uint8_t usb_buf[FH_SCAN_MAX + 8];     /* AIM id + data, or a command */
+	unsigned n_devs;
+	struct {
+		char key[ST_CONFIG_DEVKEY_MAX];
+		const char *driver;           /* static, or NULL */
+		enum fh_class cls;
+	} devs[APP_DEVS_MAX];                 /* attached: for their DETACHED */
 };
 
 /* ---- app_evidence.c ---------------------------------------------------------- */
@@ -63,6 +80,22 @@ void app_queue_error(struct st_app *app, const char *code, const char *msg);
 void app_flush(struct st_app *app, bool emit);
 /* Append an outbox event in the open transaction (payload stolen). */
 int app_outbox(struct st_app *app, const char *type, const char *entity, json_t *payload);
+
+/* The watch pipe's fd (-1 when none) and handling one result of it. */
+int app_evidence_fd(const struct st_app *app);
+int app_evidence_ready(struct st_app *app);
+
+/* ---- app_devices.c ----------------------------------------------------------- */
+
+/* Start the USB layer when [devices] usb says so.  When libusb will not
+ * start: a warning, a "devices" event with usb false, and 0 (the station
+ * runs without USB).  Errors: ST_ERR_NOMEM. */
+int app_devices_init(struct st_app *app);
+void app_devices_fini(struct st_app *app);
+/* The USB part of st_app_pollfds() / _timeout_ms() / _dispatch(). */
+int app_devices_pollfds(struct st_app *app, struct pollfd *fds, size_t cap);
+int app_devices_timeout_ms(const struct st_app *app);
+int app_devices_dispatch(struct st_app *app);
 
 /* ---- app_qc.c ------------------------------------------------------------ */
 

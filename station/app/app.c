@@ -79,6 +79,8 @@ int st_app_new(const struct st_app_opts *o, struct st_app **out)
 		rc = app_qc_init(app, err, sizeof(err));
 		if (rc == ST_OK)
 			rc = app_evidence_init(app, err, sizeof(err));
+		if (rc == ST_OK)
+			rc = app_devices_init(app);
 		if (rc < 0) {
 			st_log(app->log, LOG_ERR, "%s", err);
 			st_app_free(app);
@@ -96,6 +98,7 @@ void st_app_free(struct st_app *app)
 	json_decref(app->pending);
 	app_qc_fini(app);
 	app_evidence_fini(app);
+	app_devices_fini(app);
 	free(app->order);
 	free(app);
 }
@@ -319,7 +322,8 @@ static int perform(struct st_app *app, const struct st_route *r)
 
 /* Store the raw scan and its outbox event (inside the open transaction). */
 static int store_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated,
-		      const char *source, const char *kind, bool valid, int64_t *scan_id)
+		      const char *source, const char *role, const char *kind, bool valid,
+		      int64_t *scan_id)
 {
 	struct st_scan_rec rec = {
 		.station_id = app->station_id,
@@ -340,13 +344,29 @@ static int store_scan(struct st_app *app, const uint8_t *raw, size_t n, bool tru
 		return rc;
 	snprintf(entity, sizeof(entity), "scan:%lld", (long long)*scan_id);
 	return app_outbox(app, "scan", entity,
-		      json_pack("{s:I, s:s, s:s?, s:b, s:s?}", "scan_id", (json_int_t)*scan_id,
+		      json_pack("{s:I, s:s, s:s?, s:b, s:s?, s:s*}", "scan_id", (json_int_t)*scan_id,
 				"station", app->cfg->station_code, "kind", kind, "valid", valid,
-				"operator", app->op.id ? app->op.badge : NULL));
+				"operator", app->op.id ? app->op.badge : NULL, "role", role));
 }
 
 int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated,
 		const char *source)
+{
+	return st_app_scan_from(app, raw, n, truncated, source, NULL);
+}
+
+/* Which device and role a scan came from, in its event. */
+static void tag_source(json_t *scan_ev, const char *source, const char *role)
+{
+	json_object_set_new(scan_ev, "source", json_string(source));
+	if (!strncmp(source, "usb:", 4))
+		json_object_set_new(scan_ev, "device", json_string(source + 4));
+	if (role)
+		json_object_set_new(scan_ev, "role", json_string(role));
+}
+
+int st_app_scan_from(struct st_app *app, const uint8_t *raw, size_t n, bool truncated,
+		     const char *source, const char *role)
 {
 	struct st_bc *bc = &app->bc;
 	struct st_route r;
@@ -388,11 +408,11 @@ int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated
 	app_qc_checkpoint(app);
 	rc = st_store_begin(app->store);
 	if (rc == 0)
-		rc = store_scan(app, raw, n, truncated, source, st_bc_kind_name(bc->kind),
-				bc->valid && !truncated, &scan_id);
+		rc = store_scan(app, raw, n, truncated, source, role,
+				st_bc_kind_name(bc->kind), bc->valid && !truncated, &scan_id);
 	if (rc == 0) {
 		json_object_set_new(scan_ev, "scan_id", json_integer(scan_id));
-		json_object_set_new(scan_ev, "source", json_string(source));
+		tag_source(scan_ev, source, role);
 		app_queue(app, "scan", json_incref(scan_ev));
 		rc = qc ? app_qc_scan(app, bc, raw, n) : perform(app, &r);
 	}
@@ -417,14 +437,14 @@ int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated
 	st_log(app->log, LOG_ERR, "%s; storing the raw scan alone", msg);
 	rc = st_store_begin(app->store);
 	if (rc == 0)
-		rc = store_scan(app, raw, n, truncated, source, st_bc_kind_name(bc->kind), false,
-				&scan_id);
+		rc = store_scan(app, raw, n, truncated, source, role,
+				st_bc_kind_name(bc->kind), false, &scan_id);
 	if (rc == 0)
 		rc = st_store_commit(app->store);
 	if (rc == 0) {
 		app->scans++;
 		json_object_set_new(scan_ev, "scan_id", json_integer(scan_id));
-		json_object_set_new(scan_ev, "source", json_string(source));
+		tag_source(scan_ev, source, role);
 		app_queue(app, "scan", scan_ev);
 		app_queue_error(app, "store_failed", msg);
 		app_flush(app, true);
@@ -437,5 +457,46 @@ int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated
 	st_log(app->log, LOG_ERR, "%s", msg);
 	app_queue_error(app, "store_failed", msg);
 	app_flush(app, true);
+	return rc;
+}
+
+int st_app_pollfds(struct st_app *app, struct pollfd *fds, size_t cap)
+{
+	size_t n = 0;
+
+	if (app_evidence_fd(app) >= 0 && n < cap) {
+		fds[n].fd = app_evidence_fd(app);
+		fds[n].events = POLLIN;
+		fds[n].revents = 0;
+		n++;
+	}
+	if (n < cap) {
+		int k = app_devices_pollfds(app, fds + n, cap - n);
+
+		if ((size_t)k > cap - n)
+			k = (int)(cap - n); /* the rest wait for the timeout */
+		n += (size_t)k;
+	}
+	return (int)n;
+}
+
+int st_app_timeout_ms(const struct st_app *app)
+{
+	return app_devices_timeout_ms(app);
+}
+
+int st_app_dispatch(struct st_app *app)
+{
+	int rc = ST_OK, got;
+
+	if (app_evidence_fd(app) >= 0) {
+		struct pollfd p = { .fd = app_evidence_fd(app), .events = POLLIN };
+
+		if (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
+			rc = app_evidence_ready(app);
+	}
+	got = app_devices_dispatch(app);
+	if (got < 0 && rc == ST_OK)
+		rc = got;
 	return rc;
 }

@@ -354,12 +354,12 @@ void app_evidence_fini(struct st_app *app)
 	app->watch = NULL;
 }
 
-int st_app_watch_fd(const struct st_app *app)
+int app_evidence_fd(const struct st_app *app)
 {
 	return app->watch_running ? app->watch_pipe[0] : -1;
 }
 
-int st_app_watch_ready(struct st_app *app)
+int app_evidence_ready(struct st_app *app)
 {
 	struct photo_result *r;
 	int rc = ST_OK;

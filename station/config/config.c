@@ -16,6 +16,7 @@
 #include <ini.h>
 
 #include "st/config.h"
+#include "fh/io.h"
 #include "st/err.h"
 
 struct parse_state {
@@ -68,6 +69,8 @@ void st_config_defaults(struct st_config *cfg)
 	copy_str(cfg->defect_prefix, sizeof(cfg->defect_prefix), p->defect_prefix);
 	cfg->wedge_gap_ms = ST_WEDGE_GAP_MS_DEFAULT;
 	cfg->wedge_terminator = ST_WEDGE_TERM_ENTER;
+	cfg->usb = ST_USB_AUTO;
+	fh_buttons_map_init(&cfg->button_map);
 	bind_patterns(cfg);
 }
 
@@ -187,6 +190,78 @@ static int on_input(struct parse_state *ps, const char *k, const char *v)
 	return fail(ps, "unknown key '%s' in [%s]", k, "input");
 }
 
+static bool role_name_ok(const char *k)
+{
+	size_t n = strlen(k);
+
+	if (n < 1 || n >= ST_CONFIG_ROLE_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '-'))
+			return false;
+	return true;
+}
+
+static int on_devices(struct parse_state *ps, const char *k, const char *v)
+{
+	struct st_config *c = ps->cfg;
+	struct st_config_role *r = NULL;
+
+	if (!strcmp(k, "usb")) {
+		if (!strcmp(v, "auto"))
+			c->usb = ST_USB_AUTO;
+		else if (!strcmp(v, "on"))
+			c->usb = ST_USB_ON;
+		else if (!strcmp(v, "off"))
+			c->usb = ST_USB_OFF;
+		else
+			return fail(ps, "'usb' is auto, on or off, not '%s'", v);
+		return 1;
+	}
+	/* Any other key binds a role to a device identity key. */
+	if (!role_name_ok(k))
+		return fail(ps, "'%s' is no role name (a-z, 0-9 and '-', at most %d)", k,
+			    ST_CONFIG_ROLE_MAX - 1);
+	if (!*v || strlen(v) >= ST_CONFIG_DEVKEY_MAX || strlen(v) < 9 || v[4] != ':')
+		return fail(ps, "role '%s': '%s' is no device key (VID:PID:SERIAL or VID:PID@PORT, "
+				"as 'qcstation devices' shows)", k, v);
+	for (unsigned i = 0; i < c->n_roles; i++)
+		if (!strcmp(c->roles[i].role, k))
+			r = &c->roles[i];
+	if (!r) {
+		if (c->n_roles >= ST_CONFIG_ROLES_MAX)
+			return fail(ps, "more than %d roles", ST_CONFIG_ROLES_MAX);
+		r = &c->roles[c->n_roles++];
+	}
+	copy_str(r->role, sizeof(r->role), k);
+	copy_str(r->key, sizeof(r->key), v);
+	return 1;
+}
+
+static int on_buttons(struct parse_state *ps, const char *k, const char *v)
+{
+	const char *const *cmd = st_bc_commands();
+	unsigned index;
+
+	if (fh_buttons_parse(k, &index) < 0)
+		return fail(ps, "'%s' is no button name (button1.., f13, key0x68, ...)", k);
+	while (*cmd && strcmp(*cmd, v) != 0)
+		cmd++;
+	if (!*cmd)
+		return fail(ps, "button '%s': '%s' is no station command (PASS, FAIL, ...)", k, v);
+	if (fh_buttons_map_add(&ps->cfg->button_map, k, v) < 0)
+		return fail(ps, "button '%s': too many buttons mapped", k);
+	return 1;
+}
+
+const char *st_config_role_of(const struct st_config *cfg, const char *key)
+{
+	for (unsigned i = 0; i < cfg->n_roles; i++)
+		if (!strcmp(cfg->roles[i].key, key))
+			return cfg->roles[i].role;
+	return NULL;
+}
+
 static int on_level(struct parse_state *ps, const char *v)
 {
 	static const struct {
@@ -214,6 +289,10 @@ static int handler(void *user, const char *section, const char *k, const char *v
 		return on_barcodes(ps, k, v);
 	if (!strcmp(section, "input"))
 		return on_input(ps, k, v);
+	if (!strcmp(section, "devices"))
+		return on_devices(ps, k, v);
+	if (!strcmp(section, "buttons"))
+		return on_buttons(ps, k, v);
 	if (!strcmp(section, "qc")) {
 		if (!strcmp(k, "checklists"))
 			return set_str(ps, ps->cfg->checklists_dir, sizeof(ps->cfg->checklists_dir), k, v);

@@ -9,6 +9,8 @@
 #include "st/lines.h"
 #include "st/ui.h"
 
+#define UI_POLLFDS_MAX 32 /* the line, the photo watch, USB */
+
 int st_ui_run(struct st_app *app, int fd, const char *source, const volatile sig_atomic_t *stop,
 	      const char *prompt, FILE *prompt_out)
 {
@@ -26,22 +28,24 @@ int st_ui_run(struct st_app *app, int fd, const char *source, const volatile sig
 			fputs(prompt, prompt_out);
 			fflush(prompt_out);
 		}
-		if (st_app_watch_fd(app) >= 0 && !st_lines_buffered(r)) {
-			/* Photos dropped in the watched folder attach while the
-			 * station waits for the next scan. */
-			struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
-					       { .fd = st_app_watch_fd(app), .events = POLLIN } };
+		if (!st_lines_buffered(r)) {
+			/* Photos dropped in the watched folder attach, and USB
+			 * devices scan, while the station waits for a line. */
+			struct pollfd p[UI_POLLFDS_MAX] = { { .fd = fd, .events = POLLIN } };
+			int n = st_app_pollfds(app, p + 1, UI_POLLFDS_MAX - 1);
 
-			if (poll(p, 2, -1) < 0) {
-				if (errno == EINTR)
+			if (n > 0) {
+				got = poll(p, (nfds_t)n + 1, st_app_timeout_ms(app));
+				if (got < 0 && errno != EINTR) {
+					rc = ST_ERR_IO;
+					break;
+				}
+				got = st_app_dispatch(app);
+				if (got < 0 && rc == ST_OK)
+					rc = got;
+				if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
 					continue;
-				rc = ST_ERR_IO;
-				break;
 			}
-			if (p[1].revents & POLLIN)
-				st_app_watch_ready(app);
-			if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
 		}
 		got = st_lines_next(r, st_app_cfg_scan_max(app), &line, &len, &trunc);
 		if (got == 0)

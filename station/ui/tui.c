@@ -540,19 +540,24 @@ int st_tui_run(struct st_tui *t, struct st_app *app, const volatile sig_atomic_t
 	t->rc = ST_OK;
 	tui_draw(t);
 	while (!*stop && !t->quit) {
-		/* The terminal, and the watched photo folder when there is one. */
-		struct pollfd pf[2] = { { .fd = t->in_fd, .events = POLLIN },
-					{ .fd = st_app_watch_fd(app), .events = POLLIN } };
+		/* The terminal, the watched photo folder and USB devices. */
+		struct pollfd pf[32] = { { .fd = t->in_fd, .events = POLLIN } };
 		struct pollfd p;
+		int nf = st_app_pollfds(app, pf + 1, 31);
 		int wait = st_wedge_wait_ms(&t->wedge, mono_ms()), r, got;
+		int app_wait = st_app_timeout_ms(app);
 
 		if (wait < 0 || wait > TUI_POLL_MAX_MS)
 			wait = TUI_POLL_MAX_MS;
-		r = poll(pf, pf[1].fd >= 0 ? 2 : 1, wait);
+		if (app_wait >= 0 && app_wait < wait)
+			wait = app_wait;
+		r = poll(pf, (nfds_t)nf + 1, wait);
 		p = pf[0];
-		if (r > 0 && pf[1].fd >= 0 && (pf[1].revents & POLLIN)) {
-			st_app_watch_ready(app);
-			r -= 1;
+		if (nf > 0) {
+			for (int i = 1; i <= nf && r > 0; i++)
+				if (pf[i].revents)
+					r -= 1;
+			st_app_dispatch(app);
 		}
 		if (r < 0 && errno != EINTR) {
 			t->rc = ST_ERR_IO;

@@ -55,7 +55,15 @@ static void config_parse__every_key(void **state)
 		"gs_substitute = ~\n"
 		"[input]\n"
 		"wedge_gap_ms = 45\n"
-		"wedge_terminator = tab\n";
+		"wedge_terminator = tab\n"
+		"[devices]\n"
+		"usb = off\n"
+		"qa-bench-scanner = 0c2e:0b61:SN123\n"
+		"pack-scale = 0922:8003@1-2.4\n"
+		"qa-bench-scanner = 0c2e:0b61:SN124\n"
+		"[buttons]\n"
+		"button1 = PASS\n"
+		"f13 = FAIL\n";
 	struct st_config c;
 	char err[300] = "", buf[600];
 	(void)state;
@@ -74,6 +82,26 @@ static void config_parse__every_key(void **state)
 	assert_int_equal(c.patterns.gs_substitute, '~');
 	assert_int_equal(c.wedge_gap_ms, 45);
 	assert_int_equal(c.wedge_terminator, ST_WEDGE_TERM_TAB);
+	assert_int_equal(c.usb, ST_USB_OFF);
+	assert_int_equal(c.n_roles, 2); /* a role named again is rebound */
+	assert_string_equal(st_config_role_of(&c, "0c2e:0b61:SN124"), "qa-bench-scanner");
+	assert_null(st_config_role_of(&c, "0c2e:0b61:SN123"));
+	assert_string_equal(st_config_role_of(&c, "0922:8003@1-2.4"), "pack-scale");
+	assert_int_equal(c.button_map.n, 2);
+	assert_string_equal(fh_buttons_map_lookup(&c.button_map, 0), "PASS");
+	assert_string_equal(fh_buttons_map_lookup(&c.button_map, FH_BUTTON_KEY_BASE + 0x68),
+			    "FAIL");
+}
+
+static void config_defaults__usb_auto_no_roles(void **state)
+{
+	struct st_config c;
+
+	(void)state;
+	st_config_defaults(&c);
+	assert_int_equal(c.usb, ST_USB_AUTO);
+	assert_int_equal(c.n_roles, 0);
+	assert_int_equal(c.button_map.n, 0);
 }
 
 static void config_parse__errors_name_file_and_line(void **state)
@@ -95,6 +123,17 @@ static void config_parse__errors_name_file_and_line(void **state)
 		{ "[input]\nwedge_gap_ms = 0\n", "c.ini:2: 'wedge_gap_ms' must be a whole number" },
 		{ "[input]\n\nwedge_terminator = cr\n", "c.ini:3: 'wedge_terminator' is enter or tab" },
 		{ "[input]\nwedge = 1\n", "c.ini:2: unknown key 'wedge' in [input]" },
+		{ "[devices]\nusb = maybe\n", "c.ini:2: 'usb' is auto, on or off" },
+		{ "[devices]\nQA = 0c2e:0b61:S\n", "c.ini:2: 'QA' is no role name" },
+		{ "[devices]\nqa = scanner\n", "c.ini:2: role 'qa': 'scanner' is no device key" },
+		{ "[devices]\n"
+		  "r0 = 0001:0001:A\nr1 = 0001:0001:A\nr2 = 0001:0001:A\nr3 = 0001:0001:A\n"
+		  "r4 = 0001:0001:A\nr5 = 0001:0001:A\nr6 = 0001:0001:A\nr7 = 0001:0001:A\n"
+		  "r8 = 0001:0001:A\nr9 = 0001:0001:A\nra = 0001:0001:A\nrb = 0001:0001:A\n"
+		  "rc = 0001:0001:A\nrd = 0001:0001:A\nre = 0001:0001:A\nrf = 0001:0001:A\n"
+		  "rg = 0001:0001:A\n", "c.ini:18: more than 16 roles" },
+		{ "[buttons]\nbutton99 = PASS\n", "c.ini:2: 'button99' is no button name" },
+		{ "[buttons]\nf13 = JUMP\n", "c.ini:2: button 'f13': 'JUMP' is no station command" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -143,6 +182,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(config_defaults__usable),
 		cmocka_unit_test(config_parse__every_key),
+		cmocka_unit_test(config_defaults__usb_auto_no_roles),
 		cmocka_unit_test(config_parse__errors_name_file_and_line),
 		cmocka_unit_test(config_load__missing_file),
 		cmocka_unit_test(config_load__binary_file_refused),

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <poll.h>
+
 #include <jansson.h>
 
 #include "st/config.h"
@@ -47,18 +49,42 @@ void st_app_free(struct st_app *app);
 int st_app_scan(struct st_app *app, const uint8_t *raw, size_t n, bool truncated,
 		const char *source);
 
+/* The same, from a device with a role ([devices] ROLE = KEY; role may be
+ * NULL).  A source "usb:<identity key>" also puts "device": key in the scan
+ * event; role goes in the scan event and the outbox payload as "role". */
+int st_app_scan_from(struct st_app *app, const uint8_t *raw, size_t n, bool truncated,
+		     const char *source, const char *role);
+
 /* A photo or video of an item (QC-04) at path: hashed, its barcodes read,
  * linked to the item being inspected or to the item its barcode shows, and
  * refused when it shows another item than the one being inspected.  Emits
  * "evidence" or an "error" event.  Returns 0 unless the store failed. */
 int st_app_photo(struct st_app *app, const char *path);
 
-/* The watched evidence folder ([qc] watch_folder): the fd to poll for
- * reading, -1 when none is configured. */
-int st_app_watch_fd(const struct st_app *app);
+/* The station's own input besides the scanner line or terminal: the
+ * watched evidence folder ([qc] watch_folder) and the USB devices
+ * ([devices]).  A UI loop polls these next to its own fd:
+ *
+ *	n = st_app_pollfds(app, fds + 1, cap - 1);
+ *	poll(fds, n + 1, min(own timeout, st_app_timeout_ms(app)));
+ *	st_app_dispatch(app);   (whatever poll() said)
+ *
+ * st_app_pollfds() writes up to cap descriptors to fds (OUT, with .events
+ * set) and returns how many it wrote.  The set can change after each
+ * st_app_dispatch() (devices come and go): ask again every loop. */
+int st_app_pollfds(struct st_app *app, struct pollfd *fds, size_t cap);
 
-/* Attach the files the watch reports (call when its fd is readable). */
-int st_app_watch_ready(struct st_app *app);
+/* The longest the loop may sleep before calling st_app_dispatch() again
+ * (USB timeouts, the bus rescan without hot-plug); -1 = no limit. */
+int st_app_timeout_ms(const struct st_app *app);
+
+/* Handle whatever is ready now and never wait: photos of the watched
+ * folder, USB events (scans, button presses, weights, attach and detach,
+ * each emitted as its event).  Returns 0, or the first store error. */
+int st_app_dispatch(struct st_app *app);
+
+/* Whether the USB layer runs ([devices] usb, and libusb started). */
+bool st_app_usb(const struct st_app *app);
 
 /* Emit an event {"event": name, "ts": now, ...fields} (fields stolen). */
 void st_app_emit(struct st_app *app, const char *name, json_t *fields);

@@ -10,11 +10,29 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "fh/io.h"
+
 #include "st/barcode.h"
 #include "st/wedge.h"
 
 #define ST_CONFIG_DEFAULT_PATH "/etc/qcstation/station.ini"
 #define ST_CONFIG_PATTERN_MAX 129
+#define ST_CONFIG_ROLES_MAX 16
+#define ST_CONFIG_ROLE_MAX 33 /* [a-z0-9-]{1,32} with the NUL */
+#define ST_CONFIG_DEVKEY_MAX 176 /* an fh_identity_key() with the NUL */
+
+/* [devices] usb: whether the station starts the USB layer (firmware-host). */
+enum st_usb_mode {
+	ST_USB_AUTO = 0, /* on when /dev/bus/usb exists */
+	ST_USB_ON = 1,
+	ST_USB_OFF = 2,
+};
+
+/* A role bound to a device: [devices] ROLE = IDENTITY-KEY. */
+struct st_config_role {
+	char role[ST_CONFIG_ROLE_MAX];  /* "qa-bench-scanner" */
+	char key[ST_CONFIG_DEVKEY_MAX]; /* "0c2e:0b61:SN123" (fh_identity_key) */
+};
 
 struct st_config {
 	char source[512];          /* the file read, or "" for defaults only */
@@ -40,6 +58,14 @@ struct st_config {
 	/* [input]: telling a keyboard-wedge scanner from typing (st/wedge.h) */
 	int wedge_gap_ms;                     /* wedge_gap_ms, 1..1000 */
 	enum st_wedge_term wedge_terminator;  /* wedge_terminator: enter, tab */
+
+	/* [devices]: USB scanners, scales, pedals (docs/devices.md) */
+	enum st_usb_mode usb;                 /* usb: auto, on, off */
+	unsigned n_roles;
+	struct st_config_role roles[ST_CONFIG_ROLES_MAX]; /* ROLE = KEY lines */
+
+	/* [buttons]: button or pedal name = command name (st_bc_commands()) */
+	struct fh_buttons_map button_map;
 };
 
 /* Fill cfg with the embedded defaults. */
@@ -58,5 +84,8 @@ int st_config_parse(struct st_config *cfg, const char *text, const char *name, c
 
 /* The database path the config selects (db_path, else data_dir/station.db). */
 const char *st_config_db_path(const struct st_config *cfg, char *buf, size_t buflen);
+
+/* The role bound to the device with identity key, or NULL. */
+const char *st_config_role_of(const struct st_config *cfg, const char *key);
 
 #endif

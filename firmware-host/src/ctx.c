@@ -18,6 +18,8 @@ int fh_ctx_new(const struct fh_config *cfg, struct fh_ctx **out)
 		ctx->log_ud = cfg->log_ud;
 		ctx->now_ms = cfg->now_ms;
 		ctx->clock_ud = cfg->clock_ud;
+		ctx->claim_keyboard = cfg->claim_keyboard;
+		ctx->claim_ud = cfg->claim_ud;
 	}
 	*out = ctx;
 	return FH_OK;

@@ -45,6 +45,8 @@ struct fh_ctx {
 	void *log_ud;
 	fh_clock_fn *now_ms;
 	void *clock_ud;
+	fh_claim_fn *claim_keyboard;
+	void *claim_ud;
 };
 
 /* Format and hand one line to ctx's sink (nothing when there is none, or

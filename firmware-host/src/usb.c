@@ -606,6 +606,17 @@ static int probe_iface(struct fh_usb *usb, libusb_device *ldev,
 		goto out;
 	}
 	fill_identity(usb, ldev, tp->h, dd, &id);
+	/* A boot keyboard is claimed only when the caller says it is a
+	 * scanner (or a pedal): claiming would take the operator's own
+	 * keyboard away from the console. */
+	if (a->bInterfaceClass == LIBUSB_CLASS_HID && a->bInterfaceSubClass == 1 &&
+	    a->bInterfaceProtocol == 1 && usb->ctx->claim_keyboard &&
+	    !usb->ctx->claim_keyboard(&id, "hid-kbd-scanner", usb->ctx->claim_ud)) {
+		fh_dbg(usb->ctx, "%04x:%04x if %d at %s: a keyboard not bound to the station; left alone",
+		       dd->idVendor, dd->idProduct, tp->iface, id.port);
+		rc = 0;
+		goto out;
+	}
 	/* The kernel driver (usbhid, usblp) goes while we hold the interface
 	 * and comes back on release. */
 	libusb_set_auto_detach_kernel_driver(tp->h, 1);

@@ -45,10 +45,25 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A boot keyboard is taken only when [devices] binds it to a role: a
+ * keyboard-mode scanner looks exactly like the operator's own keyboard on
+ * the bus, and taking that would leave the bench without a keyboard. */
+static bool claim_keyboard(const struct fh_identity *id, const char *driver, void *ud)
+{
+	const struct st_app *app = ud;
+	char key[FH_SERIAL_MAX + 32];
+
+	(void)driver;
+	if (fh_identity_key(id, key, sizeof(key)) < 0)
+		return false;
+	return st_config_role_of(app->cfg, key) != NULL;
+}
+
 int app_devices_init(struct st_app *app)
 {
 	const struct st_config *cfg = app->cfg;
-	struct fh_config fc = { .log = fh_log_to_st, .log_ud = app };
+	struct fh_config fc = { .log = fh_log_to_st, .log_ud = app,
+				.claim_keyboard = claim_keyboard, .claim_ud = app };
 	const char *reason = NULL;
 	int rc;
 

@@ -854,6 +854,37 @@ static void kbd__shift_doubles_and_ctrl_bracket(void **state)
 	assert_string_equal(ev.dev.serial, "KBD1");
 }
 
+/* The claim policy: a boot keyboard the caller does not bind is left to
+ * the console (never claimed, never detached); a bound one is a scanner. */
+static bool claim_only_kbd2(const struct fh_identity *id, const char *driver, void *ud)
+{
+	unsigned *asked = ud;
+
+	(*asked)++;
+	assert_string_equal(driver, "hid-kbd-scanner");
+	return strcmp(id->serial, "KBD2") == 0;
+}
+
+static void kbd__left_to_the_console_unless_bound(void **state)
+{
+	struct bed *b = *state;
+	unsigned asked = 0;
+	struct fh_config cfg = { .claim_keyboard = claim_only_kbd2, .claim_ud = &asked };
+	struct fh_usb_device list[4];
+	int n;
+
+	bed_add(b, &kbd);
+	assert_int_equal(fh_ctx_new(&cfg, &b->ctx), FH_OK);
+	assert_int_equal(fh_usb_new(b->ctx, &b->usb), FH_OK);
+	assert_int_equal(attached(b), 0);
+	assert_true(asked >= 1);
+	n = fh_usb_devices(b->usb, list, G_N_ELEMENTS(list));
+	assert_int_equal(n, 0);
+	/* usbhid keeps it: the operator's keyboard still types. */
+	assert_true(b->dev[0]->bound);
+	assert_int_equal(b->dev[0]->claimed, 0);
+}
+
 static void scan__two_scanners_at_once(void **state)
 {
 	struct bed *b = *state;
@@ -1061,6 +1092,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(claim__kernel_driver_detached_and_reattached,
 						bed_setup, bed_teardown),
 		cmocka_unit_test_setup_teardown(pos__multi_report_gs1_scan, bed_setup,
+						bed_teardown),
+		cmocka_unit_test_setup_teardown(kbd__left_to_the_console_unless_bound, bed_setup,
 						bed_teardown),
 		cmocka_unit_test_setup_teardown(kbd__shift_doubles_and_ctrl_bracket, bed_setup,
 						bed_teardown),

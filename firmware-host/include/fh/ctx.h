@@ -10,6 +10,7 @@
 #ifndef QC_FIRMWARE_HOST_CTX_H
 #define QC_FIRMWARE_HOST_CTX_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct fh_ctx; /* opaque */
@@ -22,11 +23,23 @@ typedef void fh_log_fn(int level, const char *msg, void *ud);
  * origin will do. */
 typedef int64_t fh_clock_fn(void *ud);
 
+struct fh_identity;
+
+/* May the USB layer take this interface?  Asked before an interface of a
+ * boot keyboard is claimed (claiming detaches it from the console): a
+ * keyboard-mode scanner and the operator's own keyboard look the same on
+ * the bus, so only the caller's configuration can tell them apart.  id has
+ * VID, PID, serial and port; driver is the driver that would take it.
+ * Return true to take it.  NULL = take every keyboard. */
+typedef bool fh_claim_fn(const struct fh_identity *id, const char *driver, void *ud);
+
 struct fh_config {
 	fh_log_fn *log;          /* NULL = silent */
 	void *log_ud;
 	fh_clock_fn *now_ms;     /* NULL = CLOCK_MONOTONIC */
 	void *clock_ud;
+	fh_claim_fn *claim_keyboard; /* NULL = every boot keyboard is a scanner */
+	void *claim_ud;
 };
 
 /* Create a context.  cfg is copied and may be NULL (silent, monotonic

@@ -19,14 +19,18 @@ int st_ui_run(struct st_app *app, int fd, const char *source, const volatile sig
 	size_t len;
 	bool trunc;
 	int rc = ST_OK, got;
+	bool prompted = false;
 
 	if (!r)
 		return ST_ERR_NOMEM;
 	st_lines_init(r, fd);
 	while (!*stop) {
-		if (prompt) {
+		/* Not again after a wake-up that printed nothing (a USB
+		 * timeout, the bus rescan). */
+		if (prompt && !prompted) {
 			fputs(prompt, prompt_out);
 			fflush(prompt_out);
+			prompted = true;
 		}
 		if (!st_lines_buffered(r)) {
 			/* Photos dropped in the watched folder attach, and USB
@@ -40,6 +44,9 @@ int st_ui_run(struct st_app *app, int fd, const char *source, const volatile sig
 					rc = ST_ERR_IO;
 					break;
 				}
+				for (int i = 1; i <= n; i++)
+					if (p[i].revents)
+						prompted = false; /* events may have printed */
 				got = st_app_dispatch(app);
 				if (got < 0 && rc == ST_OK)
 					rc = got;
@@ -47,6 +54,7 @@ int st_ui_run(struct st_app *app, int fd, const char *source, const volatile sig
 					continue;
 			}
 		}
+		prompted = false;
 		got = st_lines_next(r, st_app_cfg_scan_max(app), &line, &len, &trunc);
 		if (got == 0)
 			break;

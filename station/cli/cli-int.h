@@ -17,6 +17,7 @@ enum qc_exit {
 	QC_EXIT_USAGE = 64,     /* bad command line */
 	QC_EXIT_DATAERR = 65,   /* bad input document, corrupt or newer database */
 	QC_EXIT_NOINPUT = 66,   /* input file or database missing */
+	QC_EXIT_UNAVAILABLE = 69, /* a service is missing: USB would not start */
 	QC_EXIT_SOFTWARE = 70,  /* internal error */
 	QC_EXIT_OSERR = 71,     /* out of memory and the like */
 	QC_EXIT_CANTCREAT = 73, /* data folder or file not writable */
@@ -58,6 +59,7 @@ int qc_cmd_db(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_import(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_audit(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_report(struct qc_cli *c, int argc, char **argv);
+int qc_cmd_devices(struct qc_cli *c, int argc, char **argv);
 
 /* The demo data set, embedded at build time (data/demo/orders.json). */
 extern const unsigned char qc_demo_data[];

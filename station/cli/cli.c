@@ -31,6 +31,7 @@ static const char usage[] =
 	"  db backup       copy the database safely while the station runs\n"
 	"  audit verify    check the hash chain over inspections and evidence\n"
 	"  report qc       first-pass yield, defects, inspectors, items on hold\n"
+	"  devices         list the USB scanners, scales and pedals (--watch: events)\n"
 	"  version         print the version\n"
 	"  help [COMMAND]  show help for a command\n"
 	"\n"
@@ -42,8 +43,9 @@ static const char usage[] =
 	"  -V, --version      print the version\n"
 	"\n"
 	"Exit status: 0 success, 1 invalid code or failed check, 64 usage error,\n"
-	"65 bad data or database, 66 missing input, 73 cannot write, 74 I/O error,\n"
-	"75 database locked, 78 bad configuration.  See qcstation(1).\n";
+	"65 bad data or database, 66 missing input, 69 USB unavailable, 73 cannot\n"
+	"write, 74 I/O error, 75 database locked, 78 bad configuration.  See\n"
+	"qcstation(1).\n";
 
 void qc_err(const char *fmt, ...)
 {
@@ -243,6 +245,18 @@ static int help_for(const char *cmd)
 			    "                 column) or json (one object)\n"
 			    "\n"
 			    "Definitions: docs/operator-guide.md, \"Reports\".\n" },
+		{ "devices", "usage: qcstation devices [--json] [--watch]\n"
+			     "\n"
+			     "List the USB devices a driver knows (scanners, scales, printers,\n"
+			     "buttons and pedals): identity key, VID:PID, serial, port, driver,\n"
+			     "class and the role bound to it in [devices] (docs/devices.md).\n"
+			     "\n"
+			     "  --json    one JSON document (with --watch: one JSON object a line)\n"
+			     "  --watch   keep running and print each attach, detach, scan, button\n"
+			     "            and weight until interrupted (Ctrl+C)\n"
+			     "\n"
+			     "Exit status 0, or 69 when USB cannot be used here (the message says\n"
+			     "why: no USB, or the udev rule to install).\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)
@@ -327,6 +341,8 @@ int st_cli_main(int argc, char **argv, const volatile sig_atomic_t *stop)
 		rc = qc_cmd_audit(c, argc, argv);
 	} else if (!strcmp(cmd, "report")) {
 		rc = qc_cmd_report(c, argc, argv);
+	} else if (!strcmp(cmd, "devices")) {
+		rc = qc_cmd_devices(c, argc, argv);
 	} else {
 		qc_err("'%s' is not a qcstation command; see 'qcstation --help'", cmd);
 		rc = QC_EXIT_USAGE;

@@ -252,6 +252,37 @@ static void cli__import_check_and_backup(void **state)
 	assert_non_null(strstr(f->out, "item"));
 }
 
+/* Issue 4: "devices" lists what a driver knows (nothing in a container), or
+ * exits 69 saying why USB cannot be used; never touches the database. */
+static void cli__devices_lists_or_says_why(void **state)
+{
+	struct fx *f = *state;
+	char cfg[600];
+	const char *list[] = { "qcstation", "--config", cfg, "devices", "--json", NULL };
+	const char *text[] = { "qcstation", "--config", cfg, "devices", NULL };
+	const char *bad[] = { "qcstation", "devices", "--frob", NULL };
+	static const char ini[] = "[devices]\nusb = on\nqa-bench-scanner = 0c2e:0b61:SN1\n"
+				  "[buttons]\nf13 = PASS\n";
+	json_t *doc;
+	int rc;
+
+	snprintf(cfg, sizeof(cfg), "%s/station.ini", f->dir);
+	write_file(cfg, ini, sizeof(ini) - 1);
+	rc = qc(f, list, NULL);
+	if (rc == 69) {
+		assert_non_null(strstr(f->err, "USB is unavailable"));
+	} else {
+		assert_int_equal(rc, 0);
+		doc = json_loads(f->out, 0, NULL);
+		assert_non_null(doc);
+		assert_true(json_is_array(json_object_get(doc, "devices")));
+		json_decref(doc);
+		assert_int_equal(qc(f, text, NULL), 0);
+	}
+	assert_int_equal(qc(f, bad, NULL), 64);
+	assert_non_null(strstr(f->err, "--frob"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +292,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cli__database_problems_have_their_exit_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(cli__locked_database_is_a_temporary_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(cli__import_check_and_backup, setup, teardown),
+		cmocka_unit_test_setup_teardown(cli__devices_lists_or_says_why, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

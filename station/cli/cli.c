@@ -250,6 +250,8 @@ static int help_for(const char *cmd)
 			     "List the USB devices a driver knows (scanners, scales, printers,\n"
 			     "buttons and pedals): identity key, VID:PID, serial, port, driver,\n"
 			     "class and the role bound to it in [devices] (docs/devices.md).\n"
+			     "A keyboard-mode scanner shows only when a role binds it: other\n"
+			     "keyboards are left to the console.\n"
 			     "\n"
 			     "  --json    one JSON document (with --watch: one JSON object a line)\n"
 			     "  --watch   keep running and print each attach, detach, scan, button\n"

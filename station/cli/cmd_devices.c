@@ -32,6 +32,20 @@ static void log_warn(int level, const char *msg, void *ud)
 		st_log_stderr(level, msg, NULL);
 }
 
+/* As the station does (app_devices.c): a boot keyboard is taken only when
+ * [devices] binds it to a role, so listing never steals the bench's own
+ * keyboard from the console. */
+static bool claim_keyboard(const struct fh_identity *id, const char *driver, void *ud)
+{
+	const struct qc_cli *c = ud;
+	char key[ST_CONFIG_DEVKEY_MAX];
+
+	(void)driver;
+	if (fh_identity_key(id, key, sizeof(key)) < 0)
+		return false;
+	return st_config_role_of(&c->cfg, key) != NULL;
+}
+
 static json_t *dev_json(const struct qc_cli *c, const struct fh_usb_device *d)
 {
 	char key[ST_CONFIG_DEVKEY_MAX], vidpid[10];
@@ -188,7 +202,7 @@ static int watch(const struct qc_cli *c, struct fh_ctx *ctx, struct fh_usb *usb,
 
 static int devices(struct qc_cli *c, bool json, bool watching)
 {
-	struct fh_config fc = { .log = log_warn };
+	struct fh_config fc = { .log = log_warn, .claim_keyboard = claim_keyboard, .claim_ud = c };
 	struct fh_ctx *ctx = NULL;
 	struct fh_usb *usb = NULL;
 	int rc = fh_ctx_new(&fc, &ctx);

@@ -84,6 +84,9 @@ struct umd_dev {
  * "button1"). */
 extern const struct umd_spec umd_pos_scanner;
 extern const struct umd_spec umd_gamepad;
+/* A Dymo-style HID scale (0922:8003, no serial, IN 0x81, 6-byte reports:
+ * 3, status, unit, exponent, weight LE). */
+extern const struct umd_spec umd_scale;
 
 #define UMD_DEVS_MAX 6
 

@@ -32,6 +32,7 @@
 static const char ini[] = "[devices]\n"
 			  "usb = on\n"
 			  "qa-bench-scanner = 0c2e:0b61:SN00042\n"
+			  "pack-scale = 0922:8003@1-3\n"
 			  "[buttons]\n"
 			  "button1 = PASS\n";
 
@@ -42,7 +43,7 @@ struct fx {
 	struct st_app *app;
 	json_t *events; /* every event emitted, in order */
 	struct umd_bed *bed;
-	struct umd_dev *scanner, *pad;
+	struct umd_dev *scanner, *pad, *scale;
 };
 
 static void capture(json_t *ev, void *ud)
@@ -50,7 +51,7 @@ static void capture(json_t *ev, void *ud)
 	json_array_append(((struct fx *)ud)->events, ev);
 }
 
-static int setup(void **state)
+static int fx_setup(void **state, bool with_scale)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct st_store_opts so = { .create = true };
@@ -63,6 +64,8 @@ static int setup(void **state)
 	f->bed = umd_bed_new();
 	f->scanner = umd_add(f->bed, &umd_pos_scanner);
 	f->pad = umd_add(f->bed, &umd_gamepad);
+	if (with_scale)
+		f->scale = umd_add(f->bed, &umd_scale); /* port 1-3 */
 	assert_int_equal(qc_tmpdir_make(f->dir, sizeof(f->dir), "appusb"), 0);
 	snprintf(f->db, sizeof(f->db), "%s/s.db", f->dir);
 	assert_int_equal(st_config_parse(&f->cfg, ini, "t.ini", err, sizeof(err)), ST_OK);
@@ -79,6 +82,16 @@ static int setup(void **state)
 	assert_true(st_app_usb(f->app));
 	*state = f;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return fx_setup(state, false);
+}
+
+static int setup_scale(void **state)
+{
+	return fx_setup(state, true);
 }
 
 static int teardown(void **state)
@@ -266,6 +279,47 @@ static void usb__unplug_detached_and_the_station_goes_on(void **state)
 	assert_non_null(wait_for(f, "scan", NULL));
 }
 
+/* A scale's readings are "weight" events, in mg, with device and role. */
+static void usb__scale_weight_events(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t stale[6] = { 3, 4, 11, 0xff, 0x10, 0x00 };  /* last weighing */
+	static const uint8_t motion[6] = { 3, 3, 11, 0xff, 0x20, 0x01 }; /* 28.8 oz moving */
+	static const uint8_t stable[6] = { 3, 4, 11, 0xff, 0x2c, 0x01 }; /* 30.0 oz */
+	json_t *ev;
+	size_t i;
+
+	assert_non_null(wait_for(f, "device", "attached"));
+	umd_push(f->scale, 0x81, stale, 6);
+	umd_push(f->scale, 0x81, motion, 6);
+	umd_push(f->scale, 0x81, stable, 6);
+	/* Wait for the stable reading; the one in motion comes first. */
+	for (int64_t end = mono_ms() + WAIT_MS; mono_ms() < end;) {
+		json_t *last = NULL;
+
+		if (wait_for(f, "weight", NULL))
+			json_array_foreach(f->events, i, ev)
+				if (!strcmp(str(ev, "event"), "weight"))
+					last = ev;
+		if (last && json_is_true(json_object_get(last, "stable")))
+			break;
+		wait_for(f, "never", NULL); /* more dispatches */
+	}
+	ev = find(f, "weight", NULL);
+	assert_non_null(ev);
+	assert_false(json_is_true(json_object_get(ev, "stable")));
+	assert_int_equal(json_integer_value(json_object_get(ev, "weight_mg")), 816466);
+	assert_string_equal(str(ev, "device"), "0922:8003@1-3");
+	assert_string_equal(str(ev, "role"), "pack-scale");
+	ev = json_array_get(f->events, json_array_size(f->events) - 1);
+	assert_string_equal(str(ev, "event"), "weight");
+	assert_true(json_is_true(json_object_get(ev, "stable")));
+	assert_int_equal(json_integer_value(json_object_get(ev, "weight_mg")), 850486);
+	json_array_foreach(f->events, i, ev)
+		assert_string_not_equal(str(ev, "event"), "scan"); /* nothing stored */
+	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +329,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(usb__mapped_button_is_its_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(usb__unplug_detached_and_the_station_goes_on, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(usb__scale_weight_events, setup_scale, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

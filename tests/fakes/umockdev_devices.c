@@ -24,14 +24,11 @@ const uint8_t umd_pos_desc[] = {
 	0x03, 0xc0, 0xc0,
 };
 
-const size_t umd_pos_desc_len = sizeof(umd_pos_desc);
-
 /* Generic Desktop, Game Pad: buttons 1..8, one bit each, no report id. */
 const uint8_t umd_pad_desc[] = {
 	0x05, 0x01, 0x09, 0x05, 0xa1, 0x01, 0x05, 0x09, 0x19, 0x01, 0x29, 0x08, 0x15, 0x00,
 	0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02, 0xc0,
 };
-const size_t umd_pad_desc_len = sizeof(umd_pad_desc);
 
 static void urb_set(UMockdevIoctlData *urb, int status, int actual)
 {

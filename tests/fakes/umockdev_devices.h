@@ -1,7 +1,7 @@
 /* tests/fakes: USB devices emulated in-process with libumockdev.
  *
  * The real libusb code runs; the kernel's usbdevfs is played here (see
- * tests/firmware-host/test_usb.c for the approach and
+ * docs/DRIVERS.md, "Testing without hardware", and
  * ../shared/notes/usb-peripherals.md, section 5.3).  Each fake device is a
  * sysfs entry plus a "handle-ioctl" handler on its /dev/bus/usb node that
  * answers the usbdevfs ioctls: capabilities, the kernel driver, claims,
@@ -22,12 +22,13 @@
 #include <glib.h>
 #include <umockdev.h>
 
-/* The HID POS scanner report descriptor of the notes (section 1.2). */
-extern const uint8_t umd_pos_desc[];
-extern const size_t umd_pos_desc_len;
+/* The HID POS scanner report descriptor of the notes (section 1.2).  The
+ * sizes are spelt out so that sizeof() works in a test's own static specs;
+ * keep them equal to the byte counts in umockdev_devices.c (a longer list
+ * there does not compile, a shorter one would be padded with zeros). */
+extern const uint8_t umd_pos_desc[73];
 /* A game pad with 8 buttons, one bit each (the hid-buttons driver). */
-extern const uint8_t umd_pad_desc[];
-extern const size_t umd_pad_desc_len;
+extern const uint8_t umd_pad_desc[23];
 
 struct umd_iface {
 	uint8_t cls, sub, proto;
@@ -76,8 +77,6 @@ struct umd_dev {
 	unsigned devid_reqs;
 	unsigned stalls;
 };
-
-
 
 /* A HID POS scanner (0c2e:0b61, serial SN00042, IN endpoint 0x81) and a
  * game pad (1209:0001, serial PAD1, IN 0x81, 1-byte reports: bit 0 is

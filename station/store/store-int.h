@@ -179,6 +179,12 @@ int store_hash_evidence(struct st_store *s, const struct st_evidence_rec *e,
  * fit (s->errmsg says which); q itself is left for the caller to end. */
 int store_inspection_read(struct st_store *s, sqlite3_stmt *q, struct st_inspection_rec *out);
 
+/* Call fn for each row of the inspections query q (already bound; reset
+ * and cleared here on every path) in one read snapshot; what names the
+ * operation in errors.  Returns 0, fn's non-zero stop value, or an error. */
+int store_inspection_walk(struct st_store *s, sqlite3_stmt *q, const char *what,
+			  st_store_inspection_fn *fn, void *ud);
+
 /* Read the row q is on (EVIDENCE_COLS) into *out; false when a stored value
  * does not fit. */
 bool store_evidence_read(sqlite3_stmt *q, struct st_evidence_rec *out);

@@ -1617,37 +1617,9 @@ int st_store_item_set_status(struct st_store *s, int64_t item_id, const char *st
 
 int st_store_inspection_each_by_item(struct st_store *s, st_store_inspection_fn *fn, void *ud)
 {
-	struct st_inspection_rec *r;
-	sqlite3_stmt *q;
-	enum store_tx tx;
-	int rc, step, stop = 0;
-
 	assert(s && fn);
-	/* Its own record: fn may call st_store_inspection_last() (s->insp_tmp). */
-	r = malloc(sizeof(*r));
-	if (!r)
-		return store_set_err(s, ST_ERR_NOMEM, "inspection_each_by_item: out of memory");
-	rc = store_tx_enter(s, false, &tx);
-	if (rc < 0)
-		goto out;
-	q = s->stmt[Q_INSPECTIONS_BY_ITEM];
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		rc = store_inspection_read(s, q, r);
-		if (rc < 0)
-			break;
-		stop = fn(r, ud);
-		if (stop)
-			break;
-	}
-	if (rc == ST_OK && !stop && step != SQLITE_DONE)
-		rc = store_fail(s, "inspection_each_by_item");
-	store_q_end(q);
-	rc = store_tx_leave(s, tx, rc);
-	if (rc == ST_OK)
-		rc = stop;
-out:
-	free(r);
-	return rc;
+	return store_inspection_walk(s, s->stmt[Q_INSPECTIONS_BY_ITEM], "inspection_each_by_item",
+				     fn, ud);
 }
 
 int st_store_item_each_by_status(struct st_store *s, const char *status, st_store_item_fn *fn,

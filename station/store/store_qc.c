@@ -374,25 +374,25 @@ int st_store_inspection_last(struct st_store *s, int64_t item_id, struct st_insp
 	return inspection_one(s, q, "inspection_last", out);
 }
 
-int st_store_inspection_each(struct st_store *s, int64_t since_ms, bool with_superseded,
-			     st_store_inspection_fn *fn, void *ud)
+int store_inspection_walk(struct st_store *s, sqlite3_stmt *q, const char *what,
+			  st_store_inspection_fn *fn, void *ud)
 {
 	struct st_inspection_rec *r = NULL;
-	sqlite3_stmt *q;
 	enum store_tx tx;
 	int rc, step, stop = 0;
 
-	assert(s && fn);
-	/* Its own record: fn may call st_store_inspection_get() (s->insp_tmp). */
+	/* Its own record: fn may call st_store_inspection_get() or _last()
+	 * (which use s->insp_tmp). */
 	r = malloc(sizeof(*r));
-	if (!r)
-		return store_set_err(s, ST_ERR_NOMEM, "inspection_each: out of memory");
+	if (!r) {
+		store_q_end(q);
+		return store_set_err(s, ST_ERR_NOMEM, "%s: out of memory", what);
+	}
 	rc = store_tx_enter(s, false, &tx);
-	if (rc < 0)
+	if (rc < 0) {
+		store_q_end(q);
 		goto out;
-	q = s->stmt[Q_INSPECTIONS_SINCE];
-	sqlite3_bind_int64(q, 1, since_ms);
-	sqlite3_bind_int(q, 2, with_superseded);
+	}
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		rc = store_inspection_read(s, q, r);
 		if (rc < 0)
@@ -402,7 +402,7 @@ int st_store_inspection_each(struct st_store *s, int64_t since_ms, bool with_sup
 			break;
 	}
 	if (rc == ST_OK && !stop && step != SQLITE_DONE)
-		rc = store_fail(s, "inspection_each");
+		rc = store_fail(s, what);
 	store_q_end(q);
 	rc = store_tx_leave(s, tx, rc);
 	if (rc == ST_OK)
@@ -410,6 +410,18 @@ int st_store_inspection_each(struct st_store *s, int64_t since_ms, bool with_sup
 out:
 	free(r);
 	return rc;
+}
+
+int st_store_inspection_each(struct st_store *s, int64_t since_ms, bool with_superseded,
+			     st_store_inspection_fn *fn, void *ud)
+{
+	sqlite3_stmt *q;
+
+	assert(s && fn);
+	q = s->stmt[Q_INSPECTIONS_SINCE];
+	sqlite3_bind_int64(q, 1, since_ms);
+	sqlite3_bind_int(q, 2, with_superseded);
+	return store_inspection_walk(s, q, "inspection_each", fn, ud);
 }
 
 /* ---- evidence ------------------------------------------------------------------ */

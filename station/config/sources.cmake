@@ -1,1 +1,2 @@
 target_sources(st PRIVATE ${CMAKE_CURRENT_LIST_DIR}/config.c)
+target_sources(st PRIVATE ${CMAKE_CURRENT_LIST_DIR}/jdoc.c)

@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "st/err.h"
+#include "st/jdoc.h"
 #include "st/store.h"
 
 /* Banned functions (STYLE.md section 4). */
@@ -46,11 +47,7 @@
 
 struct imp {
 	struct st_store *s;
-	const char *name;
-	char *err;
-	size_t errlen;
-	char path[256];   /* JSON path of the value being read */
-	size_t plen;
+	struct st_jdoc doc;  /* name, error buffer, JSON path being read */
 	struct st_import_stats stats;
 	struct st_order *order; /* scratch: large, allocated once */
 };
@@ -62,18 +59,9 @@ static int fail(struct imp *im, int rc, const char *fmt, ...) IMP_PRINTF(3, 4);
 static int fail(struct imp *im, int rc, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (!im->err || !im->errlen)
-		return rc;
-	if (im->plen)
-		n = snprintf(im->err, im->errlen, "%s: %s: ", im->name, im->path);
-	else
-		n = snprintf(im->err, im->errlen, "%s: ", im->name);
-	if (n < 0 || (size_t)n >= im->errlen)
-		return rc;
 	va_start(ap, fmt);
-	vsnprintf(im->err + n, im->errlen - (size_t)n, fmt, ap);
+	rc = st_jdoc_vfail(&im->doc, rc, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -93,53 +81,19 @@ static int fail_store(struct imp *im, int rc)
  * it only names a place in a message. */
 static size_t path_key(struct imp *im, const char *key)
 {
-	size_t old = im->plen;
-	int n = snprintf(im->path + old, sizeof(im->path) - old, "%s%s", old ? "." : "", key);
-
-	if (n > 0)
-		im->plen = old + (size_t)n < sizeof(im->path) ? old + (size_t)n
-							      : sizeof(im->path) - 1;
-	return old;
+	return st_jdoc_key(&im->doc, key);
 }
 
 static size_t path_index(struct imp *im, size_t i)
 {
-	size_t old = im->plen;
-	int n = snprintf(im->path + old, sizeof(im->path) - old, "[%zu]", i);
-
-	if (n > 0)
-		im->plen = old + (size_t)n < sizeof(im->path) ? old + (size_t)n
-							      : sizeof(im->path) - 1;
-	return old;
+	return st_jdoc_index(&im->doc, i);
 }
 
 static void path_pop(struct imp *im, size_t old)
 {
-	im->plen = old;
-	im->path[old] = '\0';
+	st_jdoc_pop(&im->doc, old);
 }
 
-static const char *type_name(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a number with a fraction";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "something else";
-}
 
 /* ---- typed field readers ----------------------------------------------------
  * Each reads obj[key] with the path pointing at it.  Absent and null are the
@@ -171,7 +125,7 @@ static int check_keys(struct imp *im, json_t *obj, const char *const *allowed)
 static int want_object(struct imp *im, json_t *obj, const char *const *allowed)
 {
 	if (!json_is_object(obj))
-		return fail(im, ST_ERR_PARSE, "expected an object, got %s", type_name(obj));
+		return fail(im, ST_ERR_PARSE, "expected an object, got %s", st_jdoc_type_name(obj));
 	return check_keys(im, obj, allowed);
 }
 
@@ -188,7 +142,7 @@ static int get_str(struct imp *im, json_t *obj, const char *key, bool required, 
 		goto out;
 	}
 	if (!json_is_string(j)) {
-		rc = fail(im, ST_ERR_PARSE, "expected a string, got %s", type_name(j));
+		rc = fail(im, ST_ERR_PARSE, "expected a string, got %s", st_jdoc_type_name(j));
 		goto out;
 	}
 	n = json_string_length(j);
@@ -220,7 +174,7 @@ static int get_bool(struct imp *im, json_t *obj, const char *key, bool *dst)
 		return ST_OK;
 	}
 	old = path_key(im, key);
-	rc = fail(im, ST_ERR_PARSE, "expected true or false, got %s", type_name(j));
+	rc = fail(im, ST_ERR_PARSE, "expected true or false, got %s", st_jdoc_type_name(j));
 	path_pop(im, old);
 	return rc;
 }
@@ -239,7 +193,7 @@ static int get_int(struct imp *im, json_t *obj, const char *key, bool required, 
 		goto out;
 	}
 	if (!json_is_integer(j)) {
-		rc = fail(im, ST_ERR_PARSE, "expected an integer, got %s", type_name(j));
+		rc = fail(im, ST_ERR_PARSE, "expected an integer, got %s", st_jdoc_type_name(j));
 		goto out;
 	}
 	v = json_integer_value(j);
@@ -269,7 +223,7 @@ static int get_array(struct imp *im, json_t *obj, const char *key, json_t **out)
 		return ST_OK;
 	}
 	old = path_key(im, key);
-	rc = fail(im, ST_ERR_PARSE, "expected an array, got %s", type_name(j));
+	rc = fail(im, ST_ERR_PARSE, "expected an array, got %s", st_jdoc_type_name(j));
 	path_pop(im, old);
 	return rc;
 }
@@ -517,7 +471,7 @@ static int import_options(struct imp *im, json_t *obj, struct st_line *l)
 	if (!opts || json_is_null(opts))
 		goto out;
 	if (!json_is_object(opts)) {
-		rc = fail(im, ST_ERR_PARSE, "expected an object, got %s", type_name(opts));
+		rc = fail(im, ST_ERR_PARSE, "expected an object, got %s", st_jdoc_type_name(opts));
 		goto out;
 	}
 	if (json_object_size(opts) > ST_OPT_MAX) {
@@ -536,7 +490,7 @@ static int import_options(struct imp *im, json_t *obj, struct st_line *l)
 			rc = fail(im, ST_ERR_RANGE, "name too long (at most %zu bytes)",
 				  sizeof(o->name) - 1);
 		else if (!json_is_string(v))
-			rc = fail(im, ST_ERR_PARSE, "expected a string, got %s", type_name(v));
+			rc = fail(im, ST_ERR_PARSE, "expected a string, got %s", st_jdoc_type_name(v));
 		else if (json_string_length(v) >= sizeof(o->value))
 			rc = fail(im, ST_ERR_RANGE, "too long (%zu bytes, at most %zu)",
 				  json_string_length(v), sizeof(o->value) - 1);
@@ -800,12 +754,13 @@ static int check_header(struct imp *im, json_t *root)
 int st_import_json(struct st_store *s, const char *text, size_t len, const char *name,
 		   struct st_import_stats *stats, char *err, size_t errlen)
 {
-	struct imp im = { .s = s, .name = name ? name : "import", .err = err, .errlen = errlen };
+	struct imp im = { .s = s };
 	json_error_t je;
 	json_t *root = NULL;
 	bool in_tx = false;
 	int rc;
 
+	st_jdoc_init(&im.doc, name ? name : "import", err, errlen);
 	assert(s && (text || len == 0));
 	if (err && errlen)
 		err[0] = '\0';
@@ -815,7 +770,7 @@ int st_import_json(struct st_store *s, const char *text, size_t len, const char 
 	root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		if (err && errlen)
-			snprintf(err, errlen, "%s:%d:%d: %s", im.name, je.line, je.column,
+			snprintf(err, errlen, "%s:%d:%d: %s", im.doc.name, je.line, je.column,
 				 je.text);
 		return ST_ERR_PARSE;
 	}

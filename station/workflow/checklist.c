@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "st/err.h"
+#include "st/jdoc.h"
 
 /* Banned functions (STYLE.md section 4). */
 #pragma GCC poison sprintf strcpy strcat gets atoi atol strtok
@@ -237,11 +238,7 @@ const char *st_milli_format(int64_t v, char *buf, size_t cap)
 /* ---- the parser: messages and the JSON path --------------------------------- */
 
 struct cl_parse {
-	const char *name;
-	char *err;
-	size_t errlen;
-	char path[128];
-	size_t plen;
+	struct st_jdoc doc; /* name, error buffer, JSON path being read */
 };
 
 static int fail(struct cl_parse *p, int rc, const char *fmt, ...) CL_PRINTF(3, 4);
@@ -249,18 +246,9 @@ static int fail(struct cl_parse *p, int rc, const char *fmt, ...) CL_PRINTF(3, 4
 static int fail(struct cl_parse *p, int rc, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (!p->err || !p->errlen)
-		return rc;
-	if (p->plen)
-		n = snprintf(p->err, p->errlen, "%s: %s: ", p->name, p->path);
-	else
-		n = snprintf(p->err, p->errlen, "%s: ", p->name);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return rc;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	rc = st_jdoc_vfail(&p->doc, rc, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -269,45 +257,14 @@ static int fail(struct cl_parse *p, int rc, const char *fmt, ...)
  * too long for the buffer is cut short: it only names a place. */
 static size_t path_push(struct cl_parse *p, const char *key, long idx)
 {
-	size_t old = p->plen;
-	int n;
-
-	if (key)
-		n = snprintf(p->path + old, sizeof(p->path) - old, "%s%s", old ? "." : "", key);
-	else
-		n = snprintf(p->path + old, sizeof(p->path) - old, "[%ld]", idx);
-	if (n > 0)
-		p->plen = old + (size_t)n < sizeof(p->path) ? old + (size_t)n : sizeof(p->path) - 1;
-	return old;
+	return key ? st_jdoc_key(&p->doc, key) : st_jdoc_index(&p->doc, (size_t)idx);
 }
 
 static void path_pop(struct cl_parse *p, size_t old)
 {
-	p->plen = old;
-	p->path[old] = '\0';
+	st_jdoc_pop(&p->doc, old);
 }
 
-static const char *type_name(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "something else";
-}
 
 static int only_keys(struct cl_parse *p, json_t *obj, const char *const *allowed)
 {
@@ -362,7 +319,7 @@ static int get_str(struct cl_parse *p, json_t *obj, const char *key, bool requir
 		goto out;
 	}
 	if (!json_is_string(j)) {
-		rc = fail(p, ST_ERR_PARSE, "must be a string, not %s", type_name(j));
+		rc = fail(p, ST_ERR_PARSE, "must be a string, not %s", st_jdoc_type_name(j));
 		goto out;
 	}
 	n = json_string_length(j);
@@ -444,7 +401,7 @@ static int get_milli(struct cl_parse *p, json_t *obj, const char *key, bool *pre
 			goto out;
 		}
 	} else {
-		rc = fail(p, ST_ERR_PARSE, "must be a number, not %s", type_name(j));
+		rc = fail(p, ST_ERR_PARSE, "must be a number, not %s", st_jdoc_type_name(j));
 		goto out;
 	}
 	*present = true;
@@ -592,7 +549,7 @@ static int parse_check(struct cl_parse *p, json_t *chk, struct st_check *c)
 
 	memset(c, 0, sizeof(*c));
 	if (!json_is_object(chk))
-		return fail(p, ST_ERR_PARSE, "must be an object, not %s", type_name(chk));
+		return fail(p, ST_ERR_PARSE, "must be an object, not %s", st_jdoc_type_name(chk));
 	rc = only_keys(p, chk, keys);
 	if (rc != ST_OK)
 		return rc;
@@ -607,7 +564,7 @@ static int parse_check(struct cl_parse *p, json_t *chk, struct st_check *c)
 	if (j && !json_is_string(j)) {
 		size_t old = path_push(p, "comment", 0);
 
-		rc = fail(p, ST_ERR_PARSE, "must be a string, not %s", type_name(j));
+		rc = fail(p, ST_ERR_PARSE, "must be a string, not %s", st_jdoc_type_name(j));
 		path_pop(p, old);
 		return rc;
 	}
@@ -646,7 +603,7 @@ static int parse_check(struct cl_parse *p, json_t *chk, struct st_check *c)
 		size_t old = path_push(p, "confirm", 0);
 
 		if (!json_is_boolean(j))
-			rc = fail(p, ST_ERR_PARSE, "must be true or false, not %s", type_name(j));
+			rc = fail(p, ST_ERR_PARSE, "must be true or false, not %s", st_jdoc_type_name(j));
 		c->confirm = json_is_true(j);
 		path_pop(p, old);
 		if (rc != ST_OK)
@@ -693,7 +650,7 @@ static int parse_doc(struct cl_parse *p, json_t *root, struct st_checklist *out)
 
 	if (!json_is_object(root))
 		return fail(p, ST_ERR_PARSE, "the template must be a JSON object, not %s",
-			    type_name(root));
+			    st_jdoc_type_name(root));
 	rc = only_keys(p, root, keys);
 	if (rc == ST_OK)
 		rc = get_ident(p, root, "category", true, out->category, sizeof(out->category), true,
@@ -705,7 +662,7 @@ static int parse_doc(struct cl_parse *p, json_t *root, struct st_checklist *out)
 	v = json_object_get(root, "comment");
 	if (v && !json_is_string(v)) {
 		old = path_push(p, "comment", 0);
-		rc = fail(p, ST_ERR_PARSE, "must be a string, not %s", type_name(v));
+		rc = fail(p, ST_ERR_PARSE, "must be a string, not %s", st_jdoc_type_name(v));
 		path_pop(p, old);
 		return rc;
 	}
@@ -714,7 +671,7 @@ static int parse_doc(struct cl_parse *p, json_t *root, struct st_checklist *out)
 	if (!v)
 		rc = fail(p, ST_ERR_PARSE, "missing");
 	else if (!json_is_integer(v))
-		rc = fail(p, ST_ERR_PARSE, "must be an integer, not %s", type_name(v));
+		rc = fail(p, ST_ERR_PARSE, "must be an integer, not %s", st_jdoc_type_name(v));
 	else if (json_integer_value(v) < 1 || json_integer_value(v) > ST_CHECKLIST_VERSION_MAX)
 		rc = fail(p, ST_ERR_RANGE, "must be 1 to %d", ST_CHECKLIST_VERSION_MAX);
 	else
@@ -762,18 +719,17 @@ static int parse_doc(struct cl_parse *p, json_t *root, struct st_checklist *out)
 int st_checklist_parse(const char *text, size_t len, const char *name, struct st_checklist *out,
 		       char *err, size_t errlen)
 {
-	struct cl_parse p = { .name = name ? name : "checklist", .err = err, .errlen = errlen };
+	struct cl_parse p;
 	json_error_t je;
 	json_t *root;
 	int rc;
 
-	if (err && errlen)
-		err[0] = '\0';
+	st_jdoc_init(&p.doc, name ? name : "checklist", err, errlen);
 	memset(out, 0, sizeof(*out));
-	if (strlen(p.name) >= sizeof(out->name))
+	if (strlen(p.doc.name) >= sizeof(out->name))
 		return fail(&p, ST_ERR_RANGE, "file name too long (at most %zu bytes)",
 			    sizeof(out->name) - 1);
-	snprintf(out->name, sizeof(out->name), "%s", p.name);
+	snprintf(out->name, sizeof(out->name), "%s", p.doc.name);
 	if (len > ST_CHECKLIST_FILE_MAX)
 		return fail(&p, ST_ERR_RANGE, "too large (%zu bytes, at most %d)", len,
 			    ST_CHECKLIST_FILE_MAX);

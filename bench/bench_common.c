@@ -1,4 +1,5 @@
 /* bench: shared clocks, figures and the raw SQLite baseline (bench_common.h). */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,19 @@ int64_t bench_utc_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int bench_parse_count(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || v == 0 || s[0] == '-' || (max && v > max))
+		return -1;
+	*out = v;
+	return 0;
 }
 
 double bench_per_s(size_t n, uint64_t ns)

@@ -19,6 +19,10 @@ struct bench_figures {
 	double p50_ms, p99_ms, max_ms;
 };
 
+/* A count given on the command line ("--n 2000"): 1..max (0 = no max);
+ * 0, or -1 when s is not such a number. */
+int bench_parse_count(const char *s, uint64_t max, uint64_t *out);
+
 /* Operations per second for n operations taking ns in all. */
 double bench_per_s(size_t n, uint64_t ns);
 

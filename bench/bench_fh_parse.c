@@ -645,15 +645,7 @@ out:
 
 static int parse_count(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || v == 0 || s[0] == '-')
-		return -1;
-	*out = v;
-	return 0;
+	return bench_parse_count(s, 0, out);
 }
 
 static void usage(FILE *f)

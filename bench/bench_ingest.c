@@ -586,12 +586,9 @@ static int print_json(const struct opts *o, const char *dir, const char *fs,
 
 static int parse_count(const char *s, size_t *out)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || v == 0 || s[0] == '-' || v > UINT32_MAX)
+	if (bench_parse_count(s, UINT32_MAX, &v) < 0)
 		return -1;
 	*out = (size_t)v;
 	return 0;

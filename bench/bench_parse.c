@@ -29,6 +29,8 @@
 #include "st/barcode.h"
 #include "st/err.h"
 
+#include "bench_common.h"
+
 #define GS "\x1d"
 
 #define TARGET_PARSES_PER_S 2000000.0
@@ -256,15 +258,7 @@ static size_t build_mix(const struct code *codes, const struct code **mix, size_
 
 static int parse_count(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || v == 0 || s[0] == '-')
-		return -1;
-	*out = v;
-	return 0;
+	return bench_parse_count(s, 0, out);
 }
 
 static void usage(FILE *f)

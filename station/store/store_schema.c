@@ -301,10 +301,50 @@ static const char *const migration_2[] = {
 	NULL,
 };
 
+/* Schema version 3: the persistent print queue (labels/, station/print/).
+ * Owned by the labels work; see docs/internals/print-queue.md. */
+static const char *const migration_3[] = {
+	"CREATE TABLE label_job ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE CHECK (length(uuid) = 36),"
+	" printer TEXT NOT NULL,"
+	" template TEXT,"
+	" format TEXT NOT NULL CHECK (format IN ('zpl', 'png', 'pdf')),"
+	" payload BLOB NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'queued',"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_try_ms INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" created_ms INTEGER NOT NULL,"
+	" done_ms INTEGER"
+	");",
+	NULL,
+};
+
+/* Schema version 4: the sync client's state (sync/, qcstation sync): what
+ * the central store answered for each outbox event, and the pull cursors.
+ * Owned by the sync work; see docs/sync-protocol.md. */
+static const char *const migration_4[] = {
+	"CREATE TABLE sync_result ("
+	" outbox_id INTEGER PRIMARY KEY REFERENCES outbox(id),"
+	" result TEXT NOT NULL CHECK (result IN ('applied', 'duplicate', 'rejected')),"
+	" reason TEXT,"
+	" ts_ms INTEGER NOT NULL"
+	");",
+	"CREATE TABLE sync_cursor ("
+	" feed TEXT PRIMARY KEY,"
+	" cursor TEXT NOT NULL,"
+	" ts_ms INTEGER NOT NULL"
+	");",
+	NULL,
+};
+
 static const char *const *const migrations[] = {
 	NULL,        /* version 0: the empty database */
 	migration_1,
 	migration_2,
+	migration_3,
+	migration_4,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ST_STORE_SCHEMA_VERSION + 1,

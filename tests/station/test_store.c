@@ -361,6 +361,16 @@ static const struct {
 	  " AND (SELECT count(*) FROM outbox WHERE sent_ms IS NULL) = 1"
 	  " AND (SELECT end_ms IS NULL FROM operator_session WHERE id = 1)"
 	  " AND (SELECT count(*) FROM inspection) + (SELECT count(*) FROM evidence) = 0" },
+	/* Version 2 with the demo data, a login and one passed inspection with
+	 * its twelve check results and five unsent events; versions 3 and 4
+	 * add the print queue and the sync state, empty. */
+	{ 2, NULL, "store/v2.sql",
+	  "SELECT (SELECT status FROM item WHERE serial = 'SN00001011') = 'passed'"
+	  " AND (SELECT result FROM inspection WHERE id = 1) = 'pass'"
+	  " AND (SELECT count(*) FROM check_result) = 12"
+	  " AND (SELECT count(*) FROM outbox WHERE sent_ms IS NULL) = 5"
+	  " AND (SELECT count(*) FROM label_job) = 0"
+	  " AND (SELECT count(*) FROM sync_result) = 0" },
 };
 
 /* The text of a test data file (caller frees). */
@@ -402,6 +412,14 @@ static void store_open__migrates_from_every_earlier_version(void **state)
 		s = open_new(path);
 		assert_int_equal(st_store_schema_version(s, &v), ST_OK);
 		assert_int_equal(v, ST_STORE_SCHEMA_VERSION);
+		if (earlier[i].version >= 2) {
+			/* QC-05: the audit chain written before the upgrade still holds. */
+			struct st_audit_report rep;
+
+			assert_int_equal(st_store_audit_verify(s, &rep), ST_OK);
+			assert_int_equal(rep.inspections, 1);
+			assert_int_equal(rep.problems, 0);
+		}
 		st_store_close(s);
 		if (earlier[i].survivor_sql)
 			assert_int_equal(path_int(path, earlier[i].survivor_sql), 1);

@@ -190,11 +190,11 @@ static int on_input(struct parse_state *ps, const char *k, const char *v)
 	return fail(ps, "unknown key '%s' in [%s]", k, "input");
 }
 
-static bool role_name_ok(const char *k)
+bool st_config_role_name_ok(const char *k)
 {
 	size_t n = strlen(k);
 
-	if (n < 1 || n >= ST_CONFIG_ROLE_MAX)
+	if (n < 1 || n >= ST_CONFIG_ROLE_MAX || !strcmp(k, "usb"))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '-'))
@@ -219,7 +219,7 @@ static int on_devices(struct parse_state *ps, const char *k, const char *v)
 		return 1;
 	}
 	/* Any other key binds a role to a device identity key. */
-	if (!role_name_ok(k))
+	if (!st_config_role_name_ok(k))
 		return fail(ps, "'%s' is no role name (a-z, 0-9 and '-', at most %d)", k,
 			    ST_CONFIG_ROLE_MAX - 1);
 	if (!*v || strlen(v) >= ST_CONFIG_DEVKEY_MAX || strlen(v) < 9 || v[4] != ':')

@@ -159,10 +159,10 @@ int st_config_set(const char *in, size_t n, const char *section, const char *key
 	size_t pos, first_key = SIZE_MAX, insert_at = SIZE_MAX, extra;
 	bool in_sec = false, seen_sec = false, first_block = false, insert_nl = true;
 
-	if (!out || !out_len || (!in && n) || !section || !key || !value)
+	if (!out || !out_len || (!in && n) || !section || !key)
 		return ST_ERR_ARG;
 	if (!word_ok(section, "]", true) || !word_ok(key, "=:;#[]", false) ||
-	    !word_ok(value, ";", true))
+	    (value && !word_ok(value, ";", true)))
 		return ST_ERR_ARG;
 	if (n > ST_CONFIG_TEXT_MAX)
 		return ST_ERR_RANGE;
@@ -189,11 +189,16 @@ int st_config_set(const char *in, size_t n, const char *section, const char *key
 		}
 	}
 
-	extra = strlen(section) + strlen(key) + strlen(value) + 16;
+	if (!value) { /* removal: every assignment goes, nothing is added */
+		seen_sec = true;
+		insert_at = SIZE_MAX;
+	}
+	extra = value ? strlen(section) + strlen(key) + strlen(value) + 16 : 0;
 	if (n + extra > ST_CONFIG_TEXT_MAX)
 		return ST_ERR_RANGE;
 	o.cap = n + extra;
 	o.p = malloc(o.cap + 1);
+	/* (with value NULL the result is never longer than in) */
 	if (!o.p)
 		return ST_ERR_NOMEM;
 
@@ -203,7 +208,14 @@ int st_config_set(const char *in, size_t n, const char *section, const char *key
 		if (l.kind == L_SECTION)
 			in_sec = span_is(in, l.a, l.b, section);
 		if (l.kind == L_KEY && in_sec && span_is(in, l.a, l.b, key)) {
-			if (pos != first_key) {
+			if (pos != first_key || !value) {
+				if (pos == first_key) { /* removal: say what it was */
+					size_t k = l.ve - l.v < ST_CONFIG_OLD_MAX - 1
+							   ? l.ve - l.v : ST_CONFIG_OLD_MAX - 1;
+
+					memcpy(ed.old, in + l.v, k);
+					ed.old[k] = '\0';
+				}
 				ed.removed++;
 				continue;
 			}

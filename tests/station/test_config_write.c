@@ -153,6 +153,35 @@ static void set__refuses_what_is_no_ini_line(void **state)
 	assert_int_equal(st_config_set(NULL, 0, "devices", "k", "v", NULL, &n, NULL), ST_ERR_ARG);
 }
 
+/* value NULL: every assignment of the key in the section goes. */
+static void set__null_value_removes(void **state)
+{
+	static const char in[] = "[devices]\nold-role = 0c2e:0b61:SN1 ; c\nusb = on\n[buttons]\n"
+				 "old-role = PASS\n[devices]\nold-role = x\n";
+	static const char want[] = "[devices]\nusb = on\n[buttons]\nold-role = PASS\n[devices]\n";
+	struct st_config_edit e;
+	char *out = NULL;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(st_config_set(in, sizeof(in) - 1, "devices", "old-role", NULL, &out, &n,
+				       &e),
+			 ST_OK);
+	assert_int_equal(n, sizeof(want) - 1);
+	assert_memory_equal(out, want, n);
+	assert_int_equal(e.removed, 2);
+	assert_false(e.replaced);
+	assert_string_equal(e.old, "0c2e:0b61:SN1");
+	free(out);
+	/* Nothing to remove, no section: the text as it was. */
+	assert_int_equal(st_config_set("a\n", 2, "devices", "k", NULL, &out, &n, &e), ST_OK);
+	assert_int_equal(n, 2);
+	assert_memory_equal(out, "a\n", 2);
+	assert_int_equal(e.removed, 0);
+	assert_false(e.section_added);
+	free(out);
+}
+
 static void set__size_bounded(void **state)
 {
 	size_t big = ST_CONFIG_TEXT_MAX;
@@ -192,6 +221,7 @@ int main(void)
 		cmocka_unit_test(set__table),
 		cmocka_unit_test(set__result_loads_with_the_role),
 		cmocka_unit_test(set__refuses_what_is_no_ini_line),
+		cmocka_unit_test(set__null_value_removes),
 		cmocka_unit_test(set__size_bounded),
 		cmocka_unit_test(set__binary_text_copied),
 	};

@@ -21,7 +21,8 @@
 struct st_config_edit {
 	bool replaced;                 /* key was there: its line was rewritten */
 	char old[ST_CONFIG_OLD_MAX];   /* its value before ("" when not replaced) */
-	unsigned removed;              /* later assignments of key in the section, removed */
+	unsigned removed;              /* assignments of key removed (later duplicates;
+					* all of them when value is NULL) */
 	bool section_added;            /* the section did not exist */
 };
 
@@ -36,6 +37,9 @@ struct st_config_edit {
  *  - when there is no such section, a blank line, "[section]" and the line
  *    are appended (a missing final newline is added first).
  * New lines end as the text's first line does (CRLF or LF).
+ * value NULL removes every assignment of key in the section instead
+ * (edit->removed counts them, edit->old is the first one's value); the
+ * text is otherwise unchanged, and no section is added.
  *
  * On success *out is the new text (malloc'd, NUL-terminated, *out_len
  * bytes; free() it) and edit (may be NULL) says what changed.  in may hold

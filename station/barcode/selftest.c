@@ -8,7 +8,7 @@
  * id and one trailing Enter or Tab may come around it.  The first match in
  * the order "nothing wrong, Caps Lock alone, layout, layout and Caps Lock"
  * names the misconfiguration; the rest (GS, suffix, mode, AIM) is read off
- * the match.
+ * the match.  Pure but for st_selftest_json(), which builds JSON.
  */
 #include "st/selftest.h"
 
@@ -335,4 +335,27 @@ int st_selftest_diagnose(const struct st_selftest_input *in, struct st_selftest_
 	}
 	findings(in, r);
 	return 1;
+}
+
+json_t *st_selftest_json(const struct st_selftest_result *r, enum st_selftest_source via)
+{
+	json_t *o = json_pack("{s:b, s:s}", "ok", r->ok, "via", st_selftest_source_name(via));
+	json_t *a = json_array();
+
+	if (!o || !a) {
+		json_decref(o);
+		json_decref(a);
+		return NULL;
+	}
+	if (r->recognised && r->typed != r->read)
+		json_object_set_new(o, "layout",
+				    json_pack("{s:s, s:s}", "scanner",
+					      fh_kbd_layout_name((enum fh_kbd_layout)r->typed), "read",
+					      fh_kbd_layout_name((enum fh_kbd_layout)r->read)));
+	for (unsigned i = 0; i < r->n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "code",
+						   st_selftest_code_name(r->f[i].code), "message",
+						   r->f[i].what, "fix", r->f[i].fix));
+	json_object_set_new(o, "findings", a);
+	return o;
 }

@@ -70,6 +70,7 @@ void st_config_defaults(struct st_config *cfg)
 	cfg->wedge_gap_ms = ST_WEDGE_GAP_MS_DEFAULT;
 	cfg->wedge_terminator = ST_WEDGE_TERM_ENTER;
 	cfg->usb = ST_USB_AUTO;
+	cfg->expect_aim = true;
 	fh_buttons_map_init(&cfg->button_map);
 	bind_patterns(cfg);
 }
@@ -216,6 +217,21 @@ static int on_devices(struct parse_state *ps, const char *k, const char *v)
 			c->usb = ST_USB_OFF;
 		else
 			return fail(ps, "'usb' is auto, on or off, not '%s'", v);
+		return 1;
+	}
+	if (!strcmp(k, "expect_hid_pos") || !strcmp(k, "expect_aim")) {
+		bool on;
+
+		if (!strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "true"))
+			on = true;
+		else if (!strcmp(v, "no") || !strcmp(v, "off") || !strcmp(v, "false"))
+			on = false;
+		else
+			return fail(ps, "'%s' is yes or no, not '%s'", k, v);
+		if (k[7] == 'h')
+			c->expect_hid_pos = on;
+		else
+			c->expect_aim = on;
 		return 1;
 	}
 	/* Any other key binds a role to a device identity key. */

@@ -61,6 +61,8 @@ struct st_config {
 
 	/* [devices]: USB scanners, scales, pedals (docs/devices.md) */
 	enum st_usb_mode usb;                 /* usb: auto, on, off */
+	bool expect_hid_pos;                  /* expect_hid_pos: the self-test flags keyboard mode */
+	bool expect_aim;                      /* expect_aim: ... a missing AIM id (default yes) */
 	unsigned n_roles;
 	struct st_config_role roles[ST_CONFIG_ROLES_MAX]; /* ROLE = KEY lines */
 

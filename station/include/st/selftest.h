@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 /* How the scan reached the station. */
 enum st_selftest_source {
 	ST_SELFTEST_USB_KBD = 0, /* a keyboard-mode scanner read raw over USB (hid-kbd-scanner) */
@@ -93,5 +95,11 @@ const char *st_selftest_code_name(enum st_selftest_code code);
 
 /* The source's name ("usb-keyboard", "usb-hid-pos", "wedge"). */
 const char *st_selftest_source_name(enum st_selftest_source source);
+
+/* The result as JSON, for the "selftest" event and "devices test --json":
+ * {"ok", "via", "layout": {"scanner", "read"} (when they differ),
+ * "findings": [{"code", "message", "fix"}]}.  New reference (NULL when out
+ * of memory).  The one function here that allocates. */
+json_t *st_selftest_json(const struct st_selftest_result *r, enum st_selftest_source via);
 
 #endif

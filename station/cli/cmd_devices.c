@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -29,9 +30,11 @@
 #include "fh/dev.h"
 #include "fh/err.h"
 #include "fh/io.h"
+#include "fh/scanner.h"
 #include "st/config_write.h"
 #include "st/err.h"
 #include "st/log.h"
+#include "st/selftest.h"
 #include "cli-int.h"
 
 #define WATCH_POLL_MAX_MS 200 /* a SIGINT between checks is seen this soon */
@@ -288,7 +291,7 @@ static int wait_event(struct usb_session *s, int64_t deadline_ms, int stdin_fd, 
 		struct pollfd fds[33];
 		int n, t, left;
 
-		while (fh_usb_dispatch(s->usb, ev) == 1)
+		while (s->usb && fh_usb_dispatch(s->usb, ev) == 1)
 			if (want(ev))
 				return 1;
 		if (*s->c->stop)
@@ -296,7 +299,7 @@ static int wait_event(struct usb_session *s, int64_t deadline_ms, int stdin_fd, 
 		left = (int)(deadline_ms - fh_ctx_now_ms(s->ctx));
 		if (left <= 0)
 			return 0;
-		n = fh_usb_pollfds(s->usb, fds, 32);
+		n = s->usb ? fh_usb_pollfds(s->usb, fds, 32) : 0;
 		if (n < 0)
 			n = 0;
 		if (n > 32)
@@ -307,7 +310,7 @@ static int wait_event(struct usb_session *s, int64_t deadline_ms, int stdin_fd, 
 			fds[n].revents = 0;
 			n++;
 		}
-		t = fh_usb_timeout_ms(s->usb);
+		t = s->usb ? fh_usb_timeout_ms(s->usb) : -1;
 		if (t < 0 || t > WATCH_POLL_MAX_MS)
 			t = WATCH_POLL_MAX_MS;
 		if (t > left)
@@ -316,7 +319,7 @@ static int wait_event(struct usb_session *s, int64_t deadline_ms, int stdin_fd, 
 			return 0;
 		if (stdin_fd >= 0 && (fds[n - 1].revents & (POLLIN | POLLHUP)))
 			return 2;
-		if (!fh_usb_hotplug(s->usb) && fh_ctx_now_ms(s->ctx) >= rescan_at) {
+		if (s->usb && !fh_usb_hotplug(s->usb) && fh_ctx_now_ms(s->ctx) >= rescan_at) {
 			fh_usb_rescan(s->usb);
 			rescan_at = fh_ctx_now_ms(s->ctx) + RESCAN_MS;
 		}
@@ -651,6 +654,209 @@ static int cmd_bind(struct qc_cli *c, int argc, char **argv)
 	return do_bind(c, role, wait_s, json, keyboards);
 }
 
+/* ---- devices test --------------------------------------------------------------- */
+
+#define STDIN_GAP_MS 150 /* a scanner types a code in one burst: a pause ends it */
+
+static bool test_wanted(const struct fh_event *ev)
+{
+	return ev->kind == FH_EV_SCAN;
+}
+
+/* One scan from stdin: bytes until a pause (or EOF), cut at the first CR or
+ * LF.  The length (0 at EOF with nothing), *term what ended it. */
+static size_t read_stdin_scan(const struct usb_session *s, uint8_t *b, size_t cap,
+			      enum st_selftest_term *term, bool *eof)
+{
+	size_t n = 0;
+
+	*term = ST_SELFTEST_TERM_NONE;
+	*eof = false;
+	while (n < cap) {
+		struct pollfd p = { .fd = 0, .events = POLLIN };
+		ssize_t r;
+
+		if (n > 0 && poll(&p, 1, STDIN_GAP_MS) <= 0)
+			break;
+		r = read(0, b + n, cap - n);
+		if (r < 0 && errno == EINTR && !*s->c->stop)
+			continue;
+		if (r <= 0) {
+			*eof = true;
+			break;
+		}
+		n += (size_t)r;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (b[i] == '\r' || b[i] == '\n') {
+			*term = ST_SELFTEST_TERM_ENTER;
+			return i;
+		}
+	return n;
+}
+
+static void print_test(const char *source, const struct st_selftest_result *r,
+		       enum st_selftest_source via, const uint8_t *data, size_t n, bool json)
+{
+	json_t *o, *d;
+
+	if (json) {
+		o = r->recognised ? st_selftest_json(r, via) : json_object();
+		if (!o)
+			return;
+		json_object_set_new(o, "selftest", json_boolean(r->recognised));
+		json_object_set_new(o, "source", json_string(source));
+		d = json_stringn((const char *)data, n);
+		json_object_set_new(o, "data", d ? d : json_null());
+		json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		putchar('\n');
+		json_decref(o);
+	} else if (!r->recognised) {
+		printf("not the self-test barcode: %s sent \"", source);
+		for (size_t i = 0; i < n; i++)
+			printf(data[i] >= 0x20 && data[i] < 0x7f ? "%c" : "\\x%02x", data[i]);
+		printf("\"\n  scan the self-test code of the command sheet (docs/devices.md, "
+		       "Scanner self-test)\n");
+	} else {
+		printf("scanner self-test from %s (%s): %s\n", source,
+		       st_selftest_source_name(via),
+		       r->ok ? "all good" : "needs fixing");
+		for (unsigned i = 0; i < r->n; i++) {
+			printf("  %s %s\n", r->ok ? "OK" : "!", r->f[i].what);
+			if (r->f[i].fix[0])
+				printf("    fix: %s\n", r->f[i].fix);
+		}
+	}
+	fflush(stdout);
+}
+
+static int do_test(struct qc_cli *c, int wait_s, bool json, bool keyboards)
+{
+	static struct fh_event ev; /* 4 KiB: not on the stack */
+	static uint8_t buf[FH_SCAN_MAX + 8];
+	struct usb_session s = { .c = c, .all_keyboards = keyboards };
+	struct st_selftest_result *r = NULL;
+	struct st_selftest_input in = {
+		.want_term = c->cfg.wedge_terminator == ST_WEDGE_TERM_TAB ? ST_SELFTEST_TERM_TAB
+									   : ST_SELFTEST_TERM_ENTER,
+		.want_hid_pos = c->cfg.expect_hid_pos, .want_aim = c->cfg.expect_aim,
+		.gs_substitute = c->cfg.gs_substitute,
+	};
+	char source[8 + ST_CONFIG_DEVKEY_MAX] = "stdin";
+	struct termios saved, raw;
+	bool tty = isatty(0), eof = false;
+	int64_t deadline;
+	int rc, got, in_fd = 0;
+
+	if (usb_open(&s) != QC_EXIT_OK) {
+		fprintf(stderr, "qcstation: reading the scan from the keyboard (stdin) only\n");
+		if (fh_ctx_new(NULL, &s.ctx) != FH_OK)
+			return QC_EXIT_OSERR;
+	}
+	r = malloc(sizeof(*r));
+	if (!r) {
+		usb_close(&s);
+		return QC_EXIT_OSERR;
+	}
+	/* A scanner typing into this terminal: no line editing (a Tab suffix
+	 * must not wait for Enter), no echo, CR as CR; Ctrl+C still stops. */
+	if (tty && tcgetattr(0, &saved) == 0) {
+		raw = saved;
+		raw.c_lflag &= (tcflag_t) ~(ICANON | ECHO);
+		raw.c_iflag &= (tcflag_t) ~(ICRNL | INLCR | IXON);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		tcsetattr(0, TCSANOW, &raw);
+	} else {
+		tty = false;
+	}
+	fprintf(stderr, "Scan the self-test barcode of the command sheet with the scanner under "
+			"test (USB, or typing into this terminal; waiting up to %d s)...\n", wait_s);
+	deadline = fh_ctx_now_ms(s.ctx) + (int64_t)wait_s * 1000;
+	for (;;) {
+		got = wait_event(&s, deadline, in_fd, test_wanted, &ev);
+		if (got != 2)
+			break;
+		in.len = read_stdin_scan(&s, buf, FH_SCAN_MAX, &in.term, &eof);
+		if (in.len > 0) { /* (an empty line is no scan) */
+			in.data = buf;
+			in.source = ST_SELFTEST_WEDGE;
+			break;
+		}
+		if (eof)
+			in_fd = -1; /* stdin is done: USB only from here */
+	}
+	if (tty)
+		tcsetattr(0, TCSANOW, &saved);
+	if (got == 0 || got < 0) {
+		if (got < 0)
+			qc_err("devices test: interrupted");
+		else
+			qc_err("devices test: no scan within %d s%s", wait_s,
+			       keyboards ? "" : " (a keyboard-mode scanner bound to no role types "
+						"into the terminal; run this in the station's terminal, or "
+						"use --keyboards)");
+		free(r);
+		usb_close(&s);
+		return got < 0 ? QC_EXIT_FAIL : QC_EXIT_TEMPFAIL;
+	}
+	if (got == 1) {
+		struct fh_dev *dev = fh_usb_dev_find(s.usb, &ev.dev);
+		bool pos = dev && !strcmp(fh_dev_driver_name(dev), "hid-pos-scanner");
+		char key[ST_CONFIG_DEVKEY_MAX];
+
+		if (fh_identity_key(&ev.dev, key, sizeof(key)) < 0)
+			key[0] = '\0';
+		snprintf(source, sizeof(source), "usb:%s", key);
+		memcpy(buf, ev.scan.data, ev.scan.len);
+		in.data = buf;
+		in.len = ev.scan.len;
+		in.aim = ev.scan.aim;
+		in.source = pos ? ST_SELFTEST_USB_POS : ST_SELFTEST_USB_KBD;
+		in.term = pos ? ST_SELFTEST_TERM_NA
+			      : ev.scan.idle_end ? ST_SELFTEST_TERM_NONE : ST_SELFTEST_TERM_ENTER;
+	}
+	st_selftest_diagnose(&in, r);
+	print_test(source, r, in.source, in.data, in.len, json);
+	rc = r->ok ? QC_EXIT_OK : QC_EXIT_FAIL;
+	free(r);
+	usb_close(&s);
+	return rc;
+}
+
+static int cmd_test(struct qc_cli *c, int argc, char **argv)
+{
+	bool json = false, keyboards = false;
+	int wait_s = WAIT_S_DEFAULT, rc;
+
+	for (int i = 2; i < argc; i++) {
+		rc = qc_common_opt(c, argc, argv, &i);
+		if (rc < 0)
+			return QC_EXIT_USAGE;
+		if (rc > 0)
+			continue;
+		rc = timeout_opt(argc, argv, &i, "test", &wait_s);
+		if (rc < 0)
+			return QC_EXIT_USAGE;
+		if (rc > 0)
+			continue;
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--keyboards")) {
+			keyboards = true;
+		} else {
+			qc_err("devices test: unexpected argument '%s'; usage: qcstation devices test "
+			       "[--timeout SECONDS] [--keyboards] [--json]",
+			       argv[i]);
+			return QC_EXIT_USAGE;
+		}
+	}
+	rc = qc_cli_settle(c);
+	if (rc)
+		return rc;
+	return do_test(c, wait_s, json, keyboards);
+}
+
 int qc_cmd_devices(struct qc_cli *c, int argc, char **argv)
 {
 	bool json = false, watching = false;
@@ -658,6 +864,8 @@ int qc_cmd_devices(struct qc_cli *c, int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "bind"))
 		return cmd_bind(c, argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "test"))
+		return cmd_test(c, argc, argv);
 	for (int i = 1; i < argc; i++) {
 		rc = qc_common_opt(c, argc, argv, &i);
 		if (rc < 0)

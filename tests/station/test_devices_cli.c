@@ -307,6 +307,83 @@ static void bind__malformed_role_refused(void **state)
 	assert_int_equal(access(f->ini, F_OK), -1); /* nothing created */
 }
 
+/* ---- devices test ------------------------------------------------------------ */
+
+static void test__hid_pos_selftest_all_good(void **state)
+{
+	struct fx *f = *state;
+	static const char *const args[] = { "devices", "test", "--timeout", "5", NULL };
+	static const char *const args_json[] = { "devices", "test", "--timeout", "5", "--json",
+						 NULL };
+	static const char st[] = FH_SCANNER_SELFTEST;
+	uint8_t r[64];
+	json_t *j;
+
+	spit(f->ini, "[devices]\nexpect_hid_pos = yes\n");
+	umd_pos_report(r, "]C0", st, sizeof(st) - 1, false);
+	umd_push(f->scanner, 0x81, r, sizeof(r));
+	assert_int_equal(run(f, NULL, args), 0);
+	assert_non_null(strstr(f->stdout_text, "scanner self-test from usb:0c2e:0b61:SN00042 "
+					       "(usb-hid-pos): all good"));
+	umd_push(f->scanner, 0x81, r, sizeof(r));
+	assert_int_equal(run(f, NULL, args_json), 0);
+	j = json_of(f->stdout_text);
+	assert_true(json_is_true(json_object_get(j, "selftest")));
+	assert_true(json_is_true(json_object_get(j, "ok")));
+	assert_string_equal(json_string_value(json_object_get(j, "via")), "usb-hid-pos");
+	assert_string_equal(json_string_value(json_object_get(j, "data")), st);
+	json_decref(j);
+}
+
+/* Typed into the terminal (stdin) by a scanner with a Tab suffix and no
+ * AIM id, at a station that wants HID POS: three findings, exit 1. */
+static void test__stdin_wedge_findings(void **state)
+{
+	struct fx *f = *state;
+	static const char *const args[] = { "devices", "test", "--timeout", "5", "--json", NULL };
+	json_t *j, *fs;
+
+	spit(f->ini, "[devices]\nexpect_hid_pos = yes\n");
+	assert_int_equal(run(f, FH_SCANNER_SELFTEST "\t", args), 1);
+	j = json_of(f->stdout_text);
+	assert_true(json_is_true(json_object_get(j, "selftest")));
+	assert_false(json_is_true(json_object_get(j, "ok")));
+	assert_string_equal(json_string_value(json_object_get(j, "source")), "stdin");
+	assert_string_equal(json_string_value(json_object_get(j, "via")), "wedge");
+	fs = json_object_get(j, "findings");
+	assert_int_equal(json_array_size(fs), 3);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(fs, 0), "code")),
+			    "suffix");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(fs, 1), "code")),
+			    "keyboard_mode");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(fs, 2), "code")),
+			    "aim_missing");
+	json_decref(j);
+}
+
+static void test__other_code_is_not_the_selftest(void **state)
+{
+	struct fx *f = *state;
+	static const char *const args[] = { "devices", "test", "--timeout", "5", NULL };
+
+	spit(f->ini, "");
+	assert_int_equal(run(f, "ORD-1001\n", args), 1);
+	assert_non_null(strstr(f->stdout_text, "not the self-test barcode: stdin sent "
+					       "\"ORD-1001\""));
+}
+
+static void test__timeout(void **state)
+{
+	struct fx *f = *state;
+	static const char *const args[] = { "devices", "test", "--timeout", "1", NULL };
+	static const char *const bad[] = { "devices", "test", "--frobnicate", NULL };
+
+	spit(f->ini, "");
+	assert_int_equal(run(f, NULL, args), 75);
+	assert_non_null(strstr(f->stderr_text, "devices test: no scan within 1 s"));
+	assert_int_equal(run(f, NULL, bad), 64);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +394,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bind__timeout_says_so_and_writes_nothing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(bind__malformed_role_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test__hid_pos_selftest_all_good, setup, teardown),
+		cmocka_unit_test_setup_teardown(test__stdin_wedge_findings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test__other_code_is_not_the_selftest, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test__timeout, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -251,6 +251,38 @@ static void bind__button_press_binds_the_pad(void **state)
 	json_decref(hold);
 }
 
+/* A keyboard-mode scanner bound to no role is left to the console, so
+ * bind does not see it; with --keyboards it does (driver detached). */
+static void bind__keyboard_scanner_needs_keyboards(void **state)
+{
+	struct fx *f = *state;
+	static const char *const plain[] = { "devices", "bind", "kbd", "--timeout", "1", NULL };
+	static const char *const kbds[] = { "devices", "bind", "kbd", "--timeout", "5",
+					    "--keyboards", NULL };
+	static const uint8_t x[8] = { 0, 0, 0x1b }, enter[8] = { 0, 0, 0x28 }, up[8] = { 0 };
+	struct umd_dev *k = umd_add(f->bed, &umd_kbd_scanner);
+	char *text;
+
+	spit(f->ini, "[devices]\n");
+	umd_push(k, 0x81, x, sizeof(x));
+	umd_push(k, 0x81, up, sizeof(up));
+	umd_push(k, 0x81, enter, sizeof(enter));
+	umd_push(k, 0x81, up, sizeof(up));
+	assert_int_equal(run(f, NULL, plain), 75);
+	assert_non_null(strstr(f->stderr_text, "seen only with --keyboards"));
+	g_mutex_lock(&k->lock);
+	assert_true(k->bound); /* never taken from the console */
+	g_mutex_unlock(&k->lock);
+	assert_int_equal(run(f, NULL, kbds), 0);
+	assert_non_null(strstr(f->stdout_text, "to 05e0:1200:KBD1 (hid-kbd-scanner, scanner)"));
+	text = slurp(f->ini);
+	assert_string_equal(text, "[devices]\nkbd = 05e0:1200:KBD1\n");
+	free(text);
+	g_mutex_lock(&k->lock);
+	assert_true(k->bound); /* usbhid given back on release */
+	g_mutex_unlock(&k->lock);
+}
+
 static void bind__missing_file_is_created(void **state)
 {
 	struct fx *f = *state;
@@ -390,6 +422,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bind__scan_binds_the_scanner_in_the_file, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(bind__button_press_binds_the_pad, setup, teardown),
+		cmocka_unit_test_setup_teardown(bind__keyboard_scanner_needs_keyboards, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(bind__missing_file_is_created, setup, teardown),
 		cmocka_unit_test_setup_teardown(bind__timeout_says_so_and_writes_nothing, setup,
 						teardown),

@@ -400,6 +400,11 @@ static int read_text(const char *path, char **out, size_t *len)
 		return !b ? QC_EXIT_OSERR : QC_EXIT_IOERR;
 	}
 	fclose(f);
+	if (memchr(b, '\0', n)) {
+		qc_err("%s: holds a NUL byte; not a station config, nothing was written", path);
+		free(b);
+		return QC_EXIT_CONFIG;
+	}
 	b[n] = '\0';
 	*out = b;
 	*len = n;
@@ -407,13 +412,15 @@ static int read_text(const char *path, char **out, size_t *len)
 }
 
 /* Replace path with text[0..n) atomically: a temp file in the same folder
- * (the old file's permissions), fsync, rename over path, fsync the folder.
+ * (the old file's permissions and, where allowed, owner), fsync, rename
+ * over path, fsync the folder.
  * 0, or an exit status after printing why; the temp file never stays. */
 static int write_atomic(const char *path, const char *text, size_t n)
 {
 	char tmp[PATH_MAX + 16], dir[PATH_MAX];
 	struct stat st;
 	mode_t mode = 0644;
+	bool had = false;
 	size_t off = 0;
 	char *slash;
 	int fd, dfd, rc = QC_EXIT_OK;
@@ -422,8 +429,10 @@ static int write_atomic(const char *path, const char *text, size_t n)
 		qc_err("%s: path too long", path);
 		return QC_EXIT_CANTCREAT;
 	}
-	if (stat(path, &st) == 0)
+	if (stat(path, &st) == 0) {
 		mode = st.st_mode & 07777;
+		had = true;
+	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		qc_err("cannot write beside %s: %s (another --config, or run as a user who may "
@@ -439,6 +448,10 @@ static int write_atomic(const char *path, const char *text, size_t n)
 			break;
 		off += (size_t)w;
 	}
+	/* The old file's owner too (root editing a root:qcstation file);
+	 * only root may, and a failure leaves the caller's, as any new file. */
+	if (had && fchown(fd, st.st_uid, st.st_gid) != 0)
+		errno = 0;
 	if (off < n || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
 		qc_err("%s: %s", tmp, strerror(errno));
 		rc = QC_EXIT_IOERR;

@@ -316,6 +316,25 @@ static void bind__timeout_says_so_and_writes_nothing(void **state)
 	free(text);
 }
 
+/* A config that does not load is not touched (and nothing waits). */
+static void bind__broken_config_left_alone(void **state)
+{
+	struct fx *f = *state;
+	static const char *const args[] = { "devices", "bind", "qa", "--timeout", "5", NULL };
+	static const char before[] = "[devices]\nQA = 0c2e:0b61:SN1\n";
+	uint8_t r[64];
+	char *text;
+
+	spit(f->ini, before);
+	umd_pos_report(r, "]C0", "X", 1, false);
+	umd_push(f->scanner, 0x81, r, sizeof(r));
+	assert_int_equal(run(f, NULL, args), 78);
+	assert_non_null(strstr(f->stderr_text, "station.ini:2: 'QA' is no role name"));
+	text = slurp(f->ini);
+	assert_string_equal(text, before);
+	free(text);
+}
+
 static void bind__malformed_role_refused(void **state)
 {
 	struct fx *f = *state;
@@ -427,6 +446,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bind__missing_file_is_created, setup, teardown),
 		cmocka_unit_test_setup_teardown(bind__timeout_says_so_and_writes_nothing, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(bind__broken_config_left_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(bind__malformed_role_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test__hid_pos_selftest_all_good, setup, teardown),
 		cmocka_unit_test_setup_teardown(test__stdin_wedge_findings, setup, teardown),

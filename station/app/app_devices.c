@@ -208,8 +208,9 @@ static int on_scan(struct st_app *app, const struct fh_event *ev, const char *ke
 
 		if (app_selftest(app, ev->scan.data, ev->scan.len, ev->scan.aim,
 				 pos ? ST_SELFTEST_USB_POS : ST_SELFTEST_USB_KBD,
-				 pos ? ST_SELFTEST_TERM_NA
-				     : ev->scan.idle_end ? ST_SELFTEST_TERM_NONE : ST_SELFTEST_TERM_ENTER,
+				 pos		      ? ST_SELFTEST_TERM_NA
+				 : ev->scan.idle_end ? ST_SELFTEST_TERM_NONE
+						     : ST_SELFTEST_TERM_ENTER,
 				 source, role))
 			return ST_OK;
 	}

@@ -96,10 +96,10 @@ static bool expect_of(int t, int rd, bool caps, struct expect *e)
 {
 	uint8_t all[SELFTEST_MAX];
 	const uint8_t *gs;
-	int n = fh_kbd_retype((const uint8_t *)selftest, sizeof(selftest) - 1,
-			      (enum fh_kbd_layout)t, (enum fh_kbd_layout)rd, caps, all, sizeof(all));
-	int na = fh_kbd_retype((const uint8_t *)"]C0", 3, (enum fh_kbd_layout)t,
-			       (enum fh_kbd_layout)rd, caps, e->aim, sizeof(e->aim));
+	enum fh_kbd_layout lt = (enum fh_kbd_layout)t, lr = (enum fh_kbd_layout)rd;
+	int n = fh_kbd_retype((const uint8_t *)selftest, sizeof(selftest) - 1, lt, lr, caps, all,
+			      sizeof(all));
+	int na = fh_kbd_retype((const uint8_t *)"]C0", 3, lt, lr, caps, e->aim, sizeof(e->aim));
 
 	if (n < 0 || (size_t)n > sizeof(all) || na < 0 || (size_t)na > sizeof(e->aim))
 		return false;
@@ -361,8 +361,8 @@ json_t *st_selftest_json(const struct st_selftest_result *r, enum st_selftest_so
 	if (r->recognised && r->typed != r->read)
 		json_object_set_new(o, "layout",
 				    json_pack("{s:s, s:s}", "scanner",
-					      fh_kbd_layout_name((enum fh_kbd_layout)r->typed), "read",
-					      fh_kbd_layout_name((enum fh_kbd_layout)r->read)));
+					      fh_kbd_layout_name((enum fh_kbd_layout)r->typed),
+					      "read", fh_kbd_layout_name((enum fh_kbd_layout)r->read)));
 	for (unsigned i = 0; i < r->n; i++)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "code",
 						   st_selftest_code_name(r->f[i].code), "message",

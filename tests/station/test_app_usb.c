@@ -24,6 +24,7 @@
 #include "st/app.h"
 #include "st/err.h"
 #include "st/import.h"
+#include "st/ui.h"
 
 #include "common/testutil.h"
 #include "fakes/umockdev_devices.h"
@@ -393,6 +394,61 @@ static void selftest__keyboard_scanner_through_a_german_layout(void **state)
 	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 0);
 }
 
+/* Typed in (the stdin wedge, or the terminal UIs): Caps Lock on turns the
+ * self-test's case around; a selftest event names it, the line-mode UI
+ * prints it with the fix, nothing is stored. */
+static void selftest__typed_in_with_caps_lock(void **state)
+{
+	struct fx *f = *state;
+	static const char st[] = FH_SCANNER_SELFTEST;
+	uint8_t in[64];
+	char *text = NULL;
+	size_t n = 0, len;
+	json_t *ev, *fs;
+	FILE *out;
+
+	/* Invert the case of the letters, as Caps Lock does on a US layout. */
+	memcpy(in, "]c0", 3);
+	for (len = 0; st[len]; len++) {
+		char c = st[len];
+
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		else if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		in[3 + len] = (uint8_t)c;
+	}
+	json_array_clear(f->events);
+	assert_int_equal(st_app_scan(f->app, in, 3 + len, false, "stdin"), ST_OK);
+	ev = find(f, "selftest", NULL);
+	assert_non_null(ev);
+	assert_int_equal(json_array_size(f->events), 1);
+	assert_string_equal(str(ev, "via"), "wedge");
+	assert_string_equal(str(ev, "source"), "stdin");
+	assert_null(json_object_get(ev, "device"));
+	fs = json_object_get(ev, "findings");
+	assert_int_equal(json_array_size(fs), 1);
+	assert_string_equal(str(json_array_get(fs, 0), "code"), "case");
+	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 0);
+
+	out = open_memstream(&text, &n);
+	assert_non_null(out);
+	st_term_emit(ev, out);
+	fclose(out);
+	assert_non_null(strstr(text, "SCANNER SELF-TEST (stdin): needs fixing"));
+	assert_non_null(strstr(text, "! case inverted"));
+	assert_non_null(strstr(text, "    fix: turn Caps Lock off on this computer"));
+	free(text);
+
+	/* The same bytes, one letter off: an ordinary (stored) scan. */
+	in[5] = 'x';
+	json_array_clear(f->events);
+	assert_int_equal(st_app_scan(f->app, in, 3 + len, false, "stdin"), ST_OK);
+	assert_null(find(f, "selftest", NULL));
+	assert_non_null(find(f, "scan", NULL));
+	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +463,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(selftest__keyboard_scanner_through_a_german_layout,
 						setup_kbd, teardown),
+		cmocka_unit_test_setup_teardown(selftest__typed_in_with_caps_lock, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

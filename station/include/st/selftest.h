@@ -45,7 +45,7 @@ struct st_selftest_input {
 	size_t len;
 	const char *aim;      /* the AIM id the transport separated ("]C0"), or NULL/"" */
 	enum st_selftest_source source;
-	enum st_selftest_term term;      /* what ended it (a Tab or CR at the end of data also counts) */
+	enum st_selftest_term term;      /* what ended it (a Tab or CR ending data counts too) */
 	enum st_selftest_term want_term; /* keyboard mode: ENTER or TAB, as the station expects */
 	bool want_hid_pos;    /* [devices] expect_hid_pos: keyboard mode is a finding */
 	bool want_aim;        /* [devices] expect_aim: a missing AIM id is a finding */

@@ -211,13 +211,17 @@ static void findings(const struct st_selftest_input *in, struct st_selftest_resu
 	if (r->caps && (f = add(r, ST_SELFTEST_CASE))) {
 		snprintf(f->what, sizeof(f->what),
 			 "case inverted: upper-case letters arrive lower-case and the reverse "
-			 "(Caps Lock is on%s)",
-			 in->source == ST_SELFTEST_USB_POS ? "in the scanner's case conversion"
-							    : ", or the scanner converts case");
+			 "(%s)",
+			 in->source == ST_SELFTEST_USB_POS ? "the scanner converts case"
+							    : "Caps Lock is on, or the scanner "
+							      "converts case");
 		snprintf(f->fix, sizeof(f->fix),
-			 "turn Caps Lock off%s; in the scanner's guide, set case conversion off "
-			 "(and 'Caps Lock override' on, if it has it)",
-			 in->source == ST_SELFTEST_WEDGE ? " on this computer" : "");
+			 "%s%sin the scanner's guide, set case conversion off (and 'Caps Lock "
+			 "override' on, if it has it)",
+			 keyboard ? "turn Caps Lock off" : "",
+			 in->source == ST_SELFTEST_WEDGE ? " on this computer; "
+			 : keyboard			   ? "; "
+							   : "");
 	}
 	if (r->gs == -1 && (f = add(r, ST_SELFTEST_GS_LOST))) {
 		snprintf(f->what, sizeof(f->what),

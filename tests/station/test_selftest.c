@@ -205,7 +205,16 @@ static void selftest__caps_lock(void **state)
 	diag(&in, &r);
 	assert_int_equal(r.n, 1);
 	assert_true(has(&r, ST_SELFTEST_CASE, "case inverted"));
+	assert_true(has(&r, ST_SELFTEST_CASE, "(Caps Lock is on, or the scanner converts case)"));
 	assert_true(r.caps);
+	/* HID POS has no Caps Lock: the scanner's own case conversion. */
+	in.source = ST_SELFTEST_USB_POS;
+	in.term = ST_SELFTEST_TERM_NA;
+	diag(&in, &r);
+	assert_int_equal(r.n, 1);
+	assert_true(has(&r, ST_SELFTEST_CASE, "(the scanner converts case)"));
+	assert_string_equal(r.f[0].fix, "in the scanner's guide, set case conversion off (and "
+					 "'Caps Lock override' on, if it has it)");
 	/* With a layout: both named. */
 	make(&m, FH_KBD_LAYOUT_FR, FH_KBD_LAYOUT_US, true, false, GS_KEEP, 0, 0);
 	in = kbd_in(&m);

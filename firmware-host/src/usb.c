@@ -51,8 +51,11 @@ struct usb_tp {
 	bool out_bulk;
 	size_t in_max;
 	bool gone; /* LIBUSB_ERROR_NO_DEVICE seen or hot-plug left */
+	bool wedged; /* the IN endpoint kept stalling: given up until replugged */
 	struct libusb_transfer *xfer[USB_XFERS];
 	bool active[USB_XFERS];
+	bool halted[USB_XFERS]; /* completed with STALL: clear the halt, resubmit */
+	unsigned stalls;        /* halt clears since the last report */
 	/* The report queue: ring of USB_QUEUE slots of in_max bytes. */
 	uint8_t *q;
 	size_t qlen[USB_QUEUE];
@@ -181,15 +184,25 @@ static void LIBUSB_CALL in_done(struct libusb_transfer *x)
 		return;
 	switch (x->status) {
 	case LIBUSB_TRANSFER_COMPLETED:
+		tp->stalls = 0;
 		queue_report(tp, x->buffer, (size_t)x->actual_length);
 		break;
+	case LIBUSB_TRANSFER_STALL:
+		/* The endpoint is halted: resubmitting alone would stall again.
+		 * libusb_clear_halt() blocks, so not in here: clear_halts(),
+		 * from the next read, does it and resubmits. */
+		fh_dbg(tp->usb->ctx, "interface %d: IN endpoint 0x%02x stalled", tp->iface,
+		       tp->ep_in);
+		tp->active[i] = false;
+		tp->halted[i] = !tp->gone;
+		return;
 	case LIBUSB_TRANSFER_NO_DEVICE:
 		tp->gone = true;
 		break;
 	case LIBUSB_TRANSFER_CANCELLED:
 		tp->active[i] = false;
 		return;
-	default: /* TIMED_OUT, STALL, ERROR, OVERFLOW: try again */
+	default: /* TIMED_OUT, ERROR, OVERFLOW: try again */
 		fh_dbg(tp->usb->ctx, "interface %d: IN transfer status %d", tp->iface, x->status);
 		break;
 	}
@@ -202,6 +215,55 @@ static void LIBUSB_CALL in_done(struct libusb_transfer *x)
 		tp->active[i] = false;
 		if (map_err(tp->usb, lrc, "resubmit IN") == FH_ERR_NODEV)
 			tp->gone = true;
+	}
+}
+
+/* After a STALL: whether to clear the halt and resubmit again, given the
+ * halt clears since the last report that came through.  A device that
+ * stalls every transfer gets FH_USB_STALL_RETRIES clears, then is given up
+ * (it reads as unplugged until it is replugged): never a busy loop. */
+static bool stall_retry(unsigned clears_so_far)
+{
+	return clears_so_far < FH_USB_STALL_RETRIES;
+}
+
+/* Clear a halted IN endpoint and resubmit the transfers it stalled. */
+static void clear_halts(struct usb_tp *tp)
+{
+	bool any = false;
+	int lrc;
+
+	for (unsigned i = 0; i < USB_XFERS; i++)
+		any = any || tp->halted[i];
+	if (!any || tp->gone)
+		return;
+	if (!stall_retry(tp->stalls)) {
+		fh_warn(tp->usb->ctx, "interface %d: IN endpoint 0x%02x still stalls after %u "
+			"clears; device given up until it is replugged", tp->iface, tp->ep_in,
+			tp->stalls);
+		for (unsigned i = 0; i < USB_XFERS; i++)
+			tp->halted[i] = false;
+		tp->wedged = true;
+		tp->gone = true;
+		return;
+	}
+	tp->stalls++;
+	lrc = libusb_clear_halt(tp->h, tp->ep_in);
+	if (lrc < 0 && map_err(tp->usb, lrc, "clear halt") == FH_ERR_NODEV) {
+		tp->gone = true;
+		return;
+	}
+	for (unsigned i = 0; i < USB_XFERS; i++) {
+		if (!tp->halted[i])
+			continue;
+		tp->halted[i] = false;
+		lrc = libusb_submit_transfer(tp->xfer[i]);
+		if (lrc < 0) {
+			if (map_err(tp->usb, lrc, "resubmit IN after clear halt") == FH_ERR_NODEV)
+				tp->gone = true;
+			continue;
+		}
+		tp->active[i] = true;
 	}
 }
 
@@ -236,6 +298,7 @@ static int tp_read(struct fh_transport *t, uint8_t *b, size_t cap, int timeout_m
 	int64_t end = timeout_ms > 0 ? mono_ms() + timeout_ms : 0;
 
 	for (;;) {
+		clear_halts(tp);
 		if (tp->qcount > 0) {
 			size_t n = tp->qlen[tp->qhead];
 
@@ -976,12 +1039,16 @@ int fh_usb_timeout_ms(struct fh_usb *usb)
 static void detach(struct fh_usb *usb, size_t i, struct fh_event *ev)
 {
 	struct usb_entry e = usb->ent[i];
+	bool wedged = e.tp->wedged;
 
 	usb->ent[i] = usb->ent[--usb->n_ent];
 	fh_dbg(usb->ctx, "%04x:%04x at %s: gone", e.id.vid, e.id.pid, e.id.port);
 	fh_dev_free(e.dev);
-	/* Probe it again if it comes back as the same libusb device. */
-	seen_remove(usb, e.ldev);
+	/* Probe it again if it comes back as the same libusb device (not one
+	 * given up for stalling: only a replug, a new libusb device, brings
+	 * that back). */
+	if (!wedged)
+		seen_remove(usb, e.ldev);
 	libusb_unref_device(e.ldev);
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = FH_EV_DETACHED;

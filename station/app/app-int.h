@@ -96,6 +96,12 @@ void app_devices_fini(struct st_app *app);
 int app_devices_pollfds(struct st_app *app, struct pollfd *fds, size_t cap);
 int app_devices_timeout_ms(const struct st_app *app);
 int app_devices_dispatch(struct st_app *app);
+/* The scanner self-test (st/selftest.h): when raw[0..n) is the self-test
+ * barcode, emit a "selftest" event with the findings (nothing is stored:
+ * a diagnosis, not a scan) and return 1; else 0 (an ordinary scan).
+ * via, term and aim say how it came; source/role as for a scan. */
+int app_selftest(struct st_app *app, const uint8_t *raw, size_t n, const char *aim, int via,
+		 int term, const char *source, const char *role);
 
 /* ---- app_qc.c ------------------------------------------------------------ */
 

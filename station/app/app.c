@@ -19,6 +19,7 @@
 #include "st/err.h"
 #include "st/events.h"
 #include "st/route.h"
+#include "st/selftest.h"
 
 #include "app-int.h"
 
@@ -377,6 +378,14 @@ int st_app_scan_from(struct st_app *app, const uint8_t *raw, size_t n, bool trun
 	bool qc = false;
 	int rc;
 
+	/* The scanner self-test barcode, typed in (the USB path checks its own
+	 * in app_devices.c): a diagnosis, not a scan. */
+	if (!truncated && strncmp(source, "usb:", 4) != 0 &&
+	    app_selftest(app, raw, n, NULL, ST_SELFTEST_WEDGE,
+			 app->cfg->wedge_terminator == ST_WEDGE_TERM_TAB ? ST_SELFTEST_TERM_TAB
+									 : ST_SELFTEST_TERM_ENTER,
+			 source, role))
+		return ST_OK;
 	st_bc_parse((const char *)raw, n, &app->cfg->patterns, bc);
 	scan_ev = st_json_barcode(bc, raw, n);
 	if (truncated) {

@@ -7,8 +7,12 @@
  * attach or detach become events.  Nothing here blocks: the UI loops poll
  * the descriptors of st_app_pollfds() and call st_app_dispatch().
  *
- * Not here: binding roles at run time ("devices bind"), the scanner
- * self-test, printing (the labels issue).
+ * The scanner self-test barcode (st/selftest.h) is diagnosed here, for the
+ * USB scanners and (through app_selftest()) for the wedge: a "selftest"
+ * event instead of a scan.
+ *
+ * Not here: binding roles (qcstation devices bind writes the config),
+ * printing (the labels issue).
  */
 #include <errno.h>
 #include <poll.h>
@@ -25,6 +29,7 @@
 #include "fh/io.h"
 #include "st/app.h"
 #include "st/err.h"
+#include "st/selftest.h"
 
 #include "app-int.h"
 
@@ -145,6 +150,43 @@ static json_t *dev_fields(const char *action, const char *key, const char *drive
 			 driver, "class", fh_class_name(cls), "role", role);
 }
 
+int app_selftest(struct st_app *app, const uint8_t *raw, size_t n, const char *aim, int via,
+		 int term, const char *source, const char *role)
+{
+	const struct st_config *cfg = app->cfg;
+	struct st_selftest_input in = {
+		.data = raw, .len = n, .aim = aim, .source = (enum st_selftest_source)via,
+		.term = (enum st_selftest_term)term,
+		.want_term = via == ST_SELFTEST_WEDGE && cfg->wedge_terminator == ST_WEDGE_TERM_TAB
+				     ? ST_SELFTEST_TERM_TAB
+				     : ST_SELFTEST_TERM_ENTER,
+		.want_hid_pos = cfg->expect_hid_pos, .want_aim = cfg->expect_aim,
+		.gs_substitute = cfg->gs_substitute,
+	};
+	struct st_selftest_result *r = malloc(sizeof(*r));
+	json_t *f;
+
+	if (!r)
+		return 0; /* then it is stored as the scan it also is */
+	if (st_selftest_diagnose(&in, r) != 1) {
+		free(r);
+		return 0;
+	}
+	f = st_selftest_json(r, in.source);
+	if (f) {
+		json_object_set_new(f, "source", json_string(source));
+		if (!strncmp(source, "usb:", 4))
+			json_object_set_new(f, "device", json_string(source + 4));
+		if (role)
+			json_object_set_new(f, "role", json_string(role));
+	}
+	st_log(app->log, LOG_INFO, "scanner self-test from %s: %s (%u finding%s)", source,
+	       r->ok ? "all good" : "misconfigured", r->n, r->n == 1 ? "" : "s");
+	st_app_emit(app, "selftest", f);
+	free(r);
+	return 1;
+}
+
 static int on_scan(struct st_app *app, const struct fh_event *ev, const char *key,
 		   const char *role)
 {
@@ -158,9 +200,22 @@ static int on_scan(struct st_app *app, const struct fh_event *ev, const char *ke
 		n = max > aim ? max - aim : 0;
 		truncated = true;
 	}
+	snprintf(source, sizeof(source), "usb:%s", key);
+	if (!ev->scan.truncated) {
+		struct fh_dev *dev = fh_usb_dev_find(app->usb, &ev->dev);
+		const char *drv = dev ? fh_dev_driver_name(dev) : "";
+		bool pos = !strcmp(drv, "hid-pos-scanner");
+
+		if (app_selftest(app, ev->scan.data, ev->scan.len, ev->scan.aim,
+				 pos ? ST_SELFTEST_USB_POS : ST_SELFTEST_USB_KBD,
+				 pos		      ? ST_SELFTEST_TERM_NA
+				 : ev->scan.idle_end ? ST_SELFTEST_TERM_NONE
+						     : ST_SELFTEST_TERM_ENTER,
+				 source, role))
+			return ST_OK;
+	}
 	memcpy(buf, ev->scan.aim, aim);
 	memcpy(buf + aim, ev->scan.data, n);
-	snprintf(source, sizeof(source), "usb:%s", key);
 	return st_app_scan_from(app, buf, aim + n, truncated, source, role);
 }
 

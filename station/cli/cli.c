@@ -32,6 +32,8 @@ static const char usage[] =
 	"  audit verify    check the hash chain over inspections and evidence\n"
 	"  report qc       first-pass yield, defects, inspectors, items on hold\n"
 	"  devices         list the USB scanners, scales and pedals (--watch: events)\n"
+	"  devices bind    bind the next scanning or pressing device to a role\n"
+	"  devices test    diagnose a scanner with the self-test barcode\n"
 	"  version         print the version\n"
 	"  help [COMMAND]  show help for a command\n"
 	"\n"
@@ -246,6 +248,9 @@ static int help_for(const char *cmd)
 			    "\n"
 			    "Definitions: docs/operator-guide.md, \"Reports\".\n" },
 		{ "devices", "usage: qcstation devices [--json] [--watch]\n"
+			     "       qcstation devices bind ROLE [--timeout SECONDS] [--keyboards]\n"
+			     "                                   [--json]\n"
+			     "       qcstation devices test [--timeout SECONDS] [--keyboards] [--json]\n"
 			     "\n"
 			     "List the USB devices a driver knows (scanners, scales, printers,\n"
 			     "buttons and pedals): identity key, VID:PID, serial, port, driver,\n"
@@ -257,8 +262,26 @@ static int help_for(const char *cmd)
 			     "  --watch   keep running and print each attach, detach, scan, button\n"
 			     "            and weight until interrupted (Ctrl+C)\n"
 			     "\n"
-			     "Exit status 0, or 69 when USB cannot be used here (the message says\n"
-			     "why: no USB, or the udev rule to install).\n" },
+			     "\n"
+			     "bind ROLE: wait for the next scan, or button or pedal press, from any\n"
+			     "USB device and write ROLE = its key into [devices] of the config file\n"
+			     "(--config, else $QCSTATION_CONFIG, else the default; every other line\n"
+			     "kept, written atomically, created when missing).  A role is 1 to 32 of\n"
+			     "a-z, 0-9 and '-'.\n"
+			     "\n"
+			     "test: wait for one scan of the scanner self-test barcode (command\n"
+			     "sheet), over USB or typed into this terminal, and print what is\n"
+			     "misconfigured and how to fix it: keyboard layout, Caps Lock, GS lost\n"
+			     "or replaced, suffix, keyboard mode, AIM identifier.\n"
+			     "\n"
+			     "  --timeout S  bind, test: wait at most S seconds (default 30)\n"
+			     "  --keyboards  bind, test: read keyboard-mode scanners bound to no role\n"
+			     "               too (every keyboard leaves the console meanwhile)\n"
+			     "\n"
+			     "Exit status 0; 1 test found something to fix, or not the self-test;\n"
+			     "64 usage (a malformed role); 69 USB cannot be used here (the message\n"
+			     "says why: no USB, or the udev rule to install); 73 the config cannot\n"
+			     "be written; 75 nothing scanned in time; 78 the config does not load.\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)

@@ -70,6 +70,7 @@ void st_config_defaults(struct st_config *cfg)
 	cfg->wedge_gap_ms = ST_WEDGE_GAP_MS_DEFAULT;
 	cfg->wedge_terminator = ST_WEDGE_TERM_ENTER;
 	cfg->usb = ST_USB_AUTO;
+	cfg->expect_aim = true;
 	fh_buttons_map_init(&cfg->button_map);
 	bind_patterns(cfg);
 }
@@ -190,11 +191,11 @@ static int on_input(struct parse_state *ps, const char *k, const char *v)
 	return fail(ps, "unknown key '%s' in [%s]", k, "input");
 }
 
-static bool role_name_ok(const char *k)
+bool st_config_role_name_ok(const char *k)
 {
 	size_t n = strlen(k);
 
-	if (n < 1 || n >= ST_CONFIG_ROLE_MAX)
+	if (n < 1 || n >= ST_CONFIG_ROLE_MAX || !strcmp(k, "usb"))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '-'))
@@ -218,8 +219,23 @@ static int on_devices(struct parse_state *ps, const char *k, const char *v)
 			return fail(ps, "'usb' is auto, on or off, not '%s'", v);
 		return 1;
 	}
+	if (!strcmp(k, "expect_hid_pos") || !strcmp(k, "expect_aim")) {
+		bool on;
+
+		if (!strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "true"))
+			on = true;
+		else if (!strcmp(v, "no") || !strcmp(v, "off") || !strcmp(v, "false"))
+			on = false;
+		else
+			return fail(ps, "'%s' is yes or no, not '%s'", k, v);
+		if (k[7] == 'h')
+			c->expect_hid_pos = on;
+		else
+			c->expect_aim = on;
+		return 1;
+	}
 	/* Any other key binds a role to a device identity key. */
-	if (!role_name_ok(k))
+	if (!st_config_role_name_ok(k))
 		return fail(ps, "'%s' is no role name (a-z, 0-9 and '-', at most %d)", k,
 			    ST_CONFIG_ROLE_MAX - 1);
 	if (!*v || strlen(v) >= ST_CONFIG_DEVKEY_MAX || strlen(v) < 9 || v[4] != ':')

@@ -89,6 +89,16 @@ void st_term_emit(json_t *ev, void *out_file)
 		fprintf(out, "ERROR  %s  (%s)\n", s(ev, "message"), s(ev, "code"));
 	} else if (!strcmp(name, "notice")) {
 		fprintf(out, "NOTE  %s\n", s(ev, "message"));
+	} else if (!strcmp(name, "selftest")) {
+		/* The scanner self-test barcode (st/selftest.h): each finding
+		 * and its fix. */
+		fprintf(out, "SCANNER SELF-TEST (%s): %s\n", s(ev, "source"),
+			b(ev, "ok") ? "all good" : "needs fixing");
+		json_array_foreach(json_object_get(ev, "findings"), i, x) {
+			fprintf(out, "  %s %s\n", b(ev, "ok") ? "OK" : "!", s(x, "message"));
+			if (*s(x, "fix"))
+				fprintf(out, "    fix: %s\n", s(x, "fix"));
+		}
 	} else if (!strcmp(name, "shutdown")) {
 		fprintf(out, "Bye: %lld scans stored this session.\n",
 			(long long)json_integer_value(json_object_get(ev, "scans")));

@@ -232,6 +232,20 @@ void st_tui_emit(json_t *ev, void *tui)
 		on_inspection(t, ev);
 	} else if (!strcmp(name, "prompt")) {
 		set_text(t->prompt, sizeof(t->prompt), s(ev, "message"));
+	} else if (!strcmp(name, "selftest")) {
+		/* The scanner self-test (st/selftest.h): the verdict up top,
+		 * each finding and fix in the log. */
+		bool ok = json_is_true(json_object_get(ev, "ok"));
+		json_t *f;
+		size_t i;
+
+		set_banner(t, ok ? TUI_READY : TUI_ERROR,
+			   ok ? "Scanner self-test: all good" : "Scanner self-test: see the log");
+		json_array_foreach(json_object_get(ev, "findings"), i, f) {
+			add_log(t, ok ? TUI_LOG_OK : TUI_LOG_BAD, "self-test  %s", s(f, "message"));
+			if (*s(f, "fix"))
+				add_log(t, TUI_LOG_INFO, "  fix: %s", s(f, "fix"));
+		}
 	} else if (!strcmp(name, "shutdown")) {
 		t->shutdown_seen = true;
 		t->shutdown_scans = (long long)json_integer_value(json_object_get(ev, "scans"));

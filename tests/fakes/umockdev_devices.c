@@ -181,6 +181,11 @@ static UMockdevIoctlData *reap(struct umd_dev *f)
 			urb = l->data;
 			g_queue_delete_link(&f->pending, l);
 			g_queue_delete_link(&f->reports, r);
+			if (rep->stall) {
+				urb_set(urb, -EPIPE, 0);
+				g_free(rep);
+				return urb;
+			}
 			n = rep->n < (size_t)u->buffer_length ? rep->n : (size_t)u->buffer_length;
 			buf = urb_buffer(urb);
 			umockdev_ioctl_data_update(buf, 0, rep->b, (gint)n);
@@ -286,8 +291,12 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 		d = deref(arg, sizeof(unsigned));
 		f->claimed &= ~(1u << *(const unsigned *)d->data);
 		break;
-	case USBDEVFS_SETINTERFACE:
 	case USBDEVFS_CLEAR_HALT:
+		d = deref(arg, sizeof(unsigned));
+		f->clear_halts++;
+		f->halt_ep = *(const unsigned *)d->data;
+		break;
+	case USBDEVFS_SETINTERFACE:
 	case USBDEVFS_RESET:
 		break;
 	case USBDEVFS_SUBMITURB:
@@ -439,6 +448,17 @@ void umd_push(struct umd_dev *f, uint8_t ep, const void *b, size_t n)
 	g_mutex_unlock(&f->lock);
 }
 
+void umd_stall(struct umd_dev *f, uint8_t ep)
+{
+	struct umd_report *r = g_new0(struct umd_report, 1);
+
+	r->ep = ep;
+	r->stall = true;
+	g_mutex_lock(&f->lock);
+	g_queue_push_tail(&f->reports, r);
+	g_mutex_unlock(&f->lock);
+}
+
 static void set_unplugged(struct umd_dev *f, bool unplugged)
 {
 	UMockdevIoctlData *urb;
@@ -528,6 +548,20 @@ static const uint8_t scale_desc[] = {
 const struct umd_spec umd_scale = {
 	.vid = 0x0922, .pid = 0x8003, .n_if = 1,
 	.ifs = { { 3, 0, 0, scale_desc, sizeof(scale_desc), 0x81, 0, false, 8 } },
+};
+
+/* The boot keyboard of the HID spec, appendix B.1. */
+static const uint8_t kbd_desc[] = {
+	0x05, 0x01, 0x09, 0x06, 0xa1, 0x01, 0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00,
+	0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02, 0x95, 0x01, 0x75, 0x08, 0x81, 0x01,
+	0x95, 0x05, 0x75, 0x01, 0x05, 0x08, 0x19, 0x01, 0x29, 0x05, 0x91, 0x02, 0x95, 0x01,
+	0x75, 0x03, 0x91, 0x01, 0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x25, 0x65, 0x05, 0x07,
+	0x19, 0x00, 0x29, 0x65, 0x81, 0x00, 0xc0,
+};
+
+const struct umd_spec umd_kbd_scanner = {
+	.vid = 0x05e0, .pid = 0x1200, .serial = "KBD1", .driver = "usbhid", .n_if = 1,
+	.ifs = { { 3, 1, 1, kbd_desc, sizeof(kbd_desc), 0x81, 0, false, 8 } },
 };
 
 const struct umd_spec umd_gamepad = {

@@ -54,6 +54,7 @@ struct umd_report {
 	uint8_t ep;
 	size_t n;
 	uint8_t b[64];
+	bool stall; /* complete the IN URB with a STALL (-EPIPE) instead */
 };
 
 struct umd_dev {
@@ -76,6 +77,8 @@ struct umd_dev {
 	int set_protocol;   /* last SET_PROTOCOL value, -1 = none */
 	unsigned devid_reqs;
 	unsigned stalls;
+	unsigned clear_halts; /* USBDEVFS_CLEAR_HALT calls */
+	unsigned halt_ep;     /* the endpoint of the last one */
 };
 
 /* A HID POS scanner (0c2e:0b61, serial SN00042, IN endpoint 0x81) and a
@@ -86,6 +89,9 @@ extern const struct umd_spec umd_gamepad;
 /* A Dymo-style HID scale (0922:8003, no serial, IN 0x81, 6-byte reports:
  * 3, status, unit, exponent, weight LE). */
 extern const struct umd_spec umd_scale;
+/* A keyboard-mode scanner (05e0:1200, serial KBD1, boot keyboard 03/01/01,
+ * bound to "usbhid" at start, IN 0x81, 8-byte boot reports). */
+extern const struct umd_spec umd_kbd_scanner;
 
 #define UMD_DEVS_MAX 6
 
@@ -106,6 +112,11 @@ struct umd_dev *umd_add(struct umd_bed *b, const struct umd_spec *s);
 
 /* Queue an IN report of n (<= 64) bytes on endpoint ep. */
 void umd_push(struct umd_dev *f, uint8_t ep, const void *b, size_t n);
+
+/* Queue a STALL on IN endpoint ep: the URB that would take the next
+ * report fails with -EPIPE (LIBUSB_TRANSFER_STALL), as a halted endpoint
+ * does, in order with the reports. */
+void umd_stall(struct umd_dev *f, uint8_t ep);
 
 /* Pull the plug (ENODEV, "remove" uevent) / plug it back in ("add"). */
 void umd_unplug(struct umd_bed *b, struct umd_dev *f);

@@ -700,6 +700,64 @@ static void report__bad_lengths_and_unmapped_keys(void **state)
 	assert_int_equal(f->k.dropped, 4);
 }
 
+/* fh_kbd_encode() / fh_kbd_retype() (fh/scanner.h): typing through one
+ * layout and reading through another, as the self-test diagnosis predicts
+ * a misconfigured scanner. */
+static void retype__same_layout_round_trips_the_selftest(void **state)
+{
+	static const char st[] = FH_SCANNER_SELFTEST;
+	uint8_t out[64], usage = 0, mods = 0;
+
+	(void)state;
+	for (int l = 0; l < FH_KBD_LAYOUT__COUNT; l++) {
+		for (const char *p = st; *p; p++)
+			assert_int_equal(fh_kbd_encode((enum fh_kbd_layout)l, (uint8_t)*p, &usage,
+						       &mods),
+					 FH_OK); /* every layout can type all of it */
+		assert_int_equal(fh_kbd_retype((const uint8_t *)st, sizeof(st) - 1,
+					       (enum fh_kbd_layout)l, (enum fh_kbd_layout)l, false,
+					       out, sizeof(out)),
+				 sizeof(st) - 1);
+		assert_memory_equal(out, st, sizeof(st) - 1);
+	}
+	assert_int_equal(fh_kbd_encode(FH_KBD_LAYOUT_DE, '@', &usage, &mods), FH_OK);
+	assert_int_equal(usage, 0x14); /* AltGr+Q */
+	assert_int_equal(mods, 0x40);
+	assert_int_equal(fh_kbd_encode(FH_KBD_LAYOUT_FR, '7', &usage, &mods), FH_OK);
+	assert_int_equal(usage, 0x24);
+	assert_int_equal(mods, 0x02); /* digits need Shift on AZERTY */
+	assert_int_equal(fh_kbd_encode(FH_KBD_LAYOUT_US, 0x1d, &usage, &mods), FH_OK);
+	assert_int_equal(usage, 0x30);
+	assert_int_equal(mods, 0x01);
+	assert_int_equal(fh_kbd_encode(FH_KBD_LAYOUT_UK, 0x80, &usage, &mods), FH_ERR_NA);
+	assert_int_equal(fh_kbd_encode(FH_KBD_LAYOUT__COUNT, 'a', &usage, &mods), FH_ERR_ARG);
+}
+
+static void retype__wrong_layout_and_caps(void **state)
+{
+	uint8_t out[64];
+
+	(void)state;
+	/* German scanner, US reading: y/z swap, '-' on '/', '@' (AltGr) lost. */
+	assert_int_equal(fh_kbd_retype((const uint8_t *)"yz-@Q", 5, FH_KBD_LAYOUT_DE,
+				       FH_KBD_LAYOUT_US, false, out, sizeof(out)),
+			 4);
+	assert_memory_equal(out, "zy/Q", 4);
+	/* US scanner, French reading: a/q swap, digits unshifted are symbols. */
+	assert_int_equal(fh_kbd_retype((const uint8_t *)"aq1", 3, FH_KBD_LAYOUT_US,
+				       FH_KBD_LAYOUT_FR, false, out, sizeof(out)),
+			 3);
+	assert_memory_equal(out, "qa&", 3);
+	/* Caps Lock inverts the letters; cut at cap, full length returned. */
+	assert_int_equal(fh_kbd_retype((const uint8_t *)"aB1", 3, FH_KBD_LAYOUT_US,
+				       FH_KBD_LAYOUT_US, true, out, 2),
+			 3);
+	assert_memory_equal(out, "Ab", 2);
+	assert_int_equal(fh_kbd_retype(NULL, 1, FH_KBD_LAYOUT_US, FH_KBD_LAYOUT_US, false, out,
+				       sizeof(out)),
+			 FH_ERR_ARG);
+}
+
 static void aim__split(void **state)
 {
 	static const struct {
@@ -923,6 +981,8 @@ int main(void)
 		T(dead__accent_then_space_or_other),
 		T(truncation__cap_and_flag),
 		T(report__bad_lengths_and_unmapped_keys),
+		cmocka_unit_test(retype__same_layout_round_trips_the_selftest),
+		cmocka_unit_test(retype__wrong_layout_and_caps),
 		cmocka_unit_test(aim__split),
 		cmocka_unit_test(driver__demo_scan_as_event),
 		cmocka_unit_test(driver__idle_timeout_through_poll),

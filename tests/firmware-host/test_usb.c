@@ -461,6 +461,71 @@ static void claim__set_idle_stall_tolerated(void **state)
 	assert_string_equal((const char *)ev.scan.data, "96385074");
 }
 
+/* Issue 4: a halted interrupt IN endpoint is cleared (CLEAR_HALT on that
+ * endpoint) and read again; the scan after the STALL arrives. */
+static void stall__halt_cleared_and_scan_read(void **state)
+{
+	struct bed *b = *state;
+	static struct fh_event ev;
+	struct umd_dev *f;
+	uint8_t r[64];
+
+	f = umd_add(b->umd, &pos_a);
+	bed_start(b);
+	assert_int_equal(attached(b), 1);
+	umd_stall(f, 0x81);
+	umd_pos_report(r, "]C0", "AFTER-STALL", 11, false);
+	umd_push(f, 0x81, r, sizeof(r));
+	assert_int_equal(next_data_event(b, &ev, WAIT_MS), 1);
+	assert_int_equal(ev.kind, FH_EV_SCAN);
+	assert_string_equal((const char *)ev.scan.data, "AFTER-STALL");
+	g_mutex_lock(&f->lock);
+	assert_int_equal(f->clear_halts, 1);
+	assert_int_equal(f->halt_ep, 0x81);
+	g_mutex_unlock(&f->lock);
+	/* A later STALL gets its own clear: the count starts again after a
+	 * report came through. */
+	umd_stall(f, 0x81);
+	umd_pos_report(r, "]C0", "AGAIN", 5, false);
+	umd_push(f, 0x81, r, sizeof(r));
+	assert_int_equal(next_data_event(b, &ev, WAIT_MS), 1);
+	assert_string_equal((const char *)ev.scan.data, "AGAIN");
+	g_mutex_lock(&f->lock);
+	assert_int_equal(f->clear_halts, 2);
+	g_mutex_unlock(&f->lock);
+}
+
+/* An endpoint that stalls every transfer: FH_USB_STALL_RETRIES clears,
+ * then the device is given up (DETACHED), and a rescan does not take it
+ * back while it stays plugged in; the other scanner goes on. */
+static void stall__endless_bounded_then_given_up(void **state)
+{
+	struct bed *b = *state;
+	static struct fh_event ev;
+	struct umd_dev *f, *g;
+	uint8_t r[64];
+
+	f = umd_add(b->umd, &pos_a);
+	g = umd_add(b->umd, &honeywell);
+	bed_start(b);
+	assert_int_equal(attached(b), 2);
+	for (int i = 0; i < 2 * (FH_USB_STALL_RETRIES + 2); i++)
+		umd_stall(f, 0x81);
+	assert_int_equal(next_data_event(b, &ev, WAIT_MS), 1);
+	assert_int_equal(ev.kind, FH_EV_DETACHED);
+	assert_string_equal(ev.dev.serial, "POSA");
+	g_mutex_lock(&f->lock);
+	assert_int_equal(f->clear_halts, FH_USB_STALL_RETRIES);
+	g_mutex_unlock(&f->lock);
+	assert_int_equal(fh_usb_rescan(b->usb), FH_OK);
+	umd_pos_report(r, "]C0", "OTHER", 5, false);
+	umd_push(g, 0x82, r, sizeof(r));
+	assert_int_equal(next_event(b, &ev, WAIT_MS), 1);
+	assert_int_equal(ev.kind, FH_EV_SCAN); /* no ATTACHED of the given-up one */
+	assert_string_equal(ev.dev.serial, "HON1");
+	assert_int_equal(next_event(b, &ev, 100), 0);
+}
+
 static void transport__blocking_poll_times_out_then_reads(void **state)
 {
 	struct bed *b = *state;
@@ -560,6 +625,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unplug__mid_scan_detached_then_replugged,
 						bed_setup, bed_teardown),
 		cmocka_unit_test_setup_teardown(claim__set_idle_stall_tolerated, bed_setup,
+						bed_teardown),
+		cmocka_unit_test_setup_teardown(stall__halt_cleared_and_scan_read, bed_setup,
+						bed_teardown),
+		cmocka_unit_test_setup_teardown(stall__endless_bounded_then_given_up, bed_setup,
 						bed_teardown),
 		cmocka_unit_test_setup_teardown(transport__blocking_poll_times_out_then_reads,
 						bed_setup, bed_teardown),

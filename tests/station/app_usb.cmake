@@ -9,3 +9,13 @@ target_link_options(test_app_usb PRIVATE
 	"LINKER:--push-state,--no-as-needed" -lumockdev-preload "LINKER:--pop-state")
 set_tests_properties(test_app_usb PROPERTIES TIMEOUT 30
 	ENVIRONMENT "ASAN_OPTIONS=verify_asan_link_order=0;QC_SRC=${PROJECT_SOURCE_DIR}")
+
+# "qcstation devices bind" / "devices test" run in-process (st_cli_main)
+# against the same emulated devices.
+qc_unit_test(test_devices_cli test_devices_cli.c
+	${PROJECT_SOURCE_DIR}/tests/fakes/umockdev_devices.c
+	LIBS st PkgConfig::UMOCKDEV PkgConfig::GLIB)
+target_link_options(test_devices_cli PRIVATE
+	"LINKER:--push-state,--no-as-needed" -lumockdev-preload "LINKER:--pop-state")
+set_tests_properties(test_devices_cli PROPERTIES TIMEOUT 60
+	ENVIRONMENT "ASAN_OPTIONS=verify_asan_link_order=0")

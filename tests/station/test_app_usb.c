@@ -20,9 +20,11 @@
 #include <poll.h>
 #include <sqlite3.h>
 
+#include "fh/scanner.h"
 #include "st/app.h"
 #include "st/err.h"
 #include "st/import.h"
+#include "st/ui.h"
 
 #include "common/testutil.h"
 #include "fakes/umockdev_devices.h"
@@ -33,6 +35,7 @@ static const char ini[] = "[devices]\n"
 			  "usb = on\n"
 			  "qa-bench-scanner = 0c2e:0b61:SN00042\n"
 			  "pack-scale = 0922:8003@1-3\n"
+			  "kbd-scanner = 05e0:1200:KBD1\n"
 			  "[buttons]\n"
 			  "button1 = PASS\n";
 
@@ -43,7 +46,7 @@ struct fx {
 	struct st_app *app;
 	json_t *events; /* every event emitted, in order */
 	struct umd_bed *bed;
-	struct umd_dev *scanner, *pad, *scale;
+	struct umd_dev *scanner, *pad, *scale, *kbd;
 };
 
 static void capture(json_t *ev, void *ud)
@@ -51,7 +54,7 @@ static void capture(json_t *ev, void *ud)
 	json_array_append(((struct fx *)ud)->events, ev);
 }
 
-static int fx_setup(void **state, bool with_scale)
+static int fx_setup(void **state, bool with_scale, bool with_kbd)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct st_store_opts so = { .create = true };
@@ -66,6 +69,8 @@ static int fx_setup(void **state, bool with_scale)
 	f->pad = umd_add(f->bed, &umd_gamepad);
 	if (with_scale)
 		f->scale = umd_add(f->bed, &umd_scale); /* port 1-3 */
+	if (with_kbd)
+		f->kbd = umd_add(f->bed, &umd_kbd_scanner);
 	assert_int_equal(qc_tmpdir_make(f->dir, sizeof(f->dir), "appusb"), 0);
 	snprintf(f->db, sizeof(f->db), "%s/s.db", f->dir);
 	assert_int_equal(st_config_parse(&f->cfg, ini, "t.ini", err, sizeof(err)), ST_OK);
@@ -86,12 +91,17 @@ static int fx_setup(void **state, bool with_scale)
 
 static int setup(void **state)
 {
-	return fx_setup(state, false);
+	return fx_setup(state, false, false);
+}
+
+static int setup_kbd(void **state)
+{
+	return fx_setup(state, false, true);
 }
 
 static int setup_scale(void **state)
 {
-	return fx_setup(state, true);
+	return fx_setup(state, true, false);
 }
 
 static int teardown(void **state)
@@ -320,6 +330,125 @@ static void usb__scale_weight_events(void **state)
 	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 0);
 }
 
+/* The self-test barcode from a HID POS scanner: a selftest event, all
+ * good, and nothing stored. */
+static void selftest__hid_pos_scanner_all_good(void **state)
+{
+	struct fx *f = *state;
+	static const char st[] = FH_SCANNER_SELFTEST;
+	json_t *ev;
+
+	assert_non_null(wait_for(f, "device", "attached"));
+	json_array_clear(f->events);
+	scan(f, "]C0", st);
+	ev = wait_for(f, "selftest", NULL);
+	assert_non_null(ev);
+	assert_true(json_is_true(json_object_get(ev, "ok")));
+	assert_string_equal(str(ev, "via"), "usb-hid-pos");
+	assert_string_equal(str(ev, "device"), "0c2e:0b61:SN00042");
+	assert_string_equal(str(ev, "role"), "qa-bench-scanner");
+	assert_string_equal(str(json_array_get(json_object_get(ev, "findings"), 0), "code"), "ok");
+	assert_null(find(f, "scan", NULL));
+	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 0);
+}
+
+/* Issue 4: a keyboard-mode scanner set to a German keyboard types the
+ * self-test; the station reads its keys as US.  The boot reports are made
+ * from the German keymap (fh_kbd_encode()); the finding names the layout. */
+static void selftest__keyboard_scanner_through_a_german_layout(void **state)
+{
+	struct fx *f = *state;
+	static const char st[] = "]C0" FH_SCANNER_SELFTEST;
+	static const uint8_t up[8] = { 0 };
+	const char *p;
+	json_t *ev, *fs, *layout;
+
+	assert_non_null(wait_for(f, "device", "attached"));
+	json_array_clear(f->events);
+	for (p = st; *p; p++) {
+		uint8_t r[8] = { 0 };
+
+		assert_int_equal(fh_kbd_encode(FH_KBD_LAYOUT_DE, (uint8_t)*p, &r[2], &r[0]), 0);
+		umd_push(f->kbd, 0x81, r, sizeof(r));
+		umd_push(f->kbd, 0x81, up, sizeof(up));
+	}
+	{
+		const uint8_t enter[8] = { 0, 0, 0x28 };
+
+		umd_push(f->kbd, 0x81, enter, sizeof(enter));
+		umd_push(f->kbd, 0x81, up, sizeof(up));
+	}
+	ev = wait_for(f, "selftest", NULL);
+	assert_non_null(ev);
+	assert_false(json_is_true(json_object_get(ev, "ok")));
+	assert_string_equal(str(ev, "via"), "usb-keyboard");
+	assert_string_equal(str(ev, "device"), "05e0:1200:KBD1");
+	assert_string_equal(str(ev, "role"), "kbd-scanner");
+	layout = json_object_get(ev, "layout");
+	assert_string_equal(str(layout, "scanner"), "de");
+	assert_string_equal(str(layout, "read"), "us");
+	fs = json_object_get(ev, "findings");
+	assert_int_equal(json_array_size(fs), 1); /* GS (Ctrl+]), Enter, AIM all came */
+	assert_string_equal(str(json_array_get(fs, 0), "code"), "layout");
+	assert_non_null(strstr(str(json_array_get(fs, 0), "message"), "QWERTZ: y and z swapped"));
+	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 0);
+}
+
+/* Typed in (the stdin wedge, or the terminal UIs): Caps Lock on turns the
+ * self-test's case around; a selftest event names it, the line-mode UI
+ * prints it with the fix, nothing is stored. */
+static void selftest__typed_in_with_caps_lock(void **state)
+{
+	struct fx *f = *state;
+	static const char st[] = FH_SCANNER_SELFTEST;
+	uint8_t in[64];
+	char *text = NULL;
+	size_t n = 0, len;
+	json_t *ev, *fs;
+	FILE *out;
+
+	/* Invert the case of the letters, as Caps Lock does on a US layout. */
+	memcpy(in, "]c0", 3);
+	for (len = 0; st[len]; len++) {
+		char c = st[len];
+
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		else if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		in[3 + len] = (uint8_t)c;
+	}
+	json_array_clear(f->events);
+	assert_int_equal(st_app_scan(f->app, in, 3 + len, false, "stdin"), ST_OK);
+	ev = find(f, "selftest", NULL);
+	assert_non_null(ev);
+	assert_int_equal(json_array_size(f->events), 1);
+	assert_string_equal(str(ev, "via"), "wedge");
+	assert_string_equal(str(ev, "source"), "stdin");
+	assert_null(json_object_get(ev, "device"));
+	fs = json_object_get(ev, "findings");
+	assert_int_equal(json_array_size(fs), 1);
+	assert_string_equal(str(json_array_get(fs, 0), "code"), "case");
+	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 0);
+
+	out = open_memstream(&text, &n);
+	assert_non_null(out);
+	st_term_emit(ev, out);
+	fclose(out);
+	assert_non_null(strstr(text, "SCANNER SELF-TEST (stdin): needs fixing"));
+	assert_non_null(strstr(text, "! case inverted"));
+	assert_non_null(strstr(text, "    fix: turn Caps Lock off on this computer"));
+	free(text);
+
+	/* The same bytes, one letter off: an ordinary (stored) scan. */
+	in[5] = 'x';
+	json_array_clear(f->events);
+	assert_int_equal(st_app_scan(f->app, in, 3 + len, false, "stdin"), ST_OK);
+	assert_null(find(f, "selftest", NULL));
+	assert_non_null(find(f, "scan", NULL));
+	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +459,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(usb__unplug_detached_and_the_station_goes_on, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(usb__scale_weight_events, setup_scale, teardown),
+		cmocka_unit_test_setup_teardown(selftest__hid_pos_scanner_all_good, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(selftest__keyboard_scanner_through_a_german_layout,
+						setup_kbd, teardown),
+		cmocka_unit_test_setup_teardown(selftest__typed_in_with_caps_lock, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,6 +58,8 @@ static void config_parse__every_key(void **state)
 		"wedge_terminator = tab\n"
 		"[devices]\n"
 		"usb = off\n"
+		"expect_hid_pos = yes\n"
+		"expect_aim = no\n"
 		"qa-bench-scanner = 0c2e:0b61:SN123\n"
 		"pack-scale = 0922:8003@1-2.4\n"
 		"qa-bench-scanner = 0c2e:0b61:SN124\n"
@@ -83,6 +85,8 @@ static void config_parse__every_key(void **state)
 	assert_int_equal(c.wedge_gap_ms, 45);
 	assert_int_equal(c.wedge_terminator, ST_WEDGE_TERM_TAB);
 	assert_int_equal(c.usb, ST_USB_OFF);
+	assert_true(c.expect_hid_pos);
+	assert_false(c.expect_aim);
 	assert_int_equal(c.n_roles, 2); /* a role named again is rebound */
 	assert_string_equal(st_config_role_of(&c, "0c2e:0b61:SN124"), "qa-bench-scanner");
 	assert_null(st_config_role_of(&c, "0c2e:0b61:SN123"));
@@ -100,6 +104,8 @@ static void config_defaults__usb_auto_no_roles(void **state)
 	(void)state;
 	st_config_defaults(&c);
 	assert_int_equal(c.usb, ST_USB_AUTO);
+	assert_false(c.expect_hid_pos);
+	assert_true(c.expect_aim);
 	assert_int_equal(c.n_roles, 0);
 	assert_int_equal(c.button_map.n, 0);
 }
@@ -124,6 +130,7 @@ static void config_parse__errors_name_file_and_line(void **state)
 		{ "[input]\n\nwedge_terminator = cr\n", "c.ini:3: 'wedge_terminator' is enter or tab" },
 		{ "[input]\nwedge = 1\n", "c.ini:2: unknown key 'wedge' in [input]" },
 		{ "[devices]\nusb = maybe\n", "c.ini:2: 'usb' is auto, on or off" },
+		{ "[devices]\nexpect_aim = 1\n", "c.ini:2: 'expect_aim' is yes or no, not '1'" },
 		{ "[devices]\nQA = 0c2e:0b61:S\n", "c.ini:2: 'QA' is no role name" },
 		{ "[devices]\nqa = scanner\n", "c.ini:2: role 'qa': 'scanner' is no device key" },
 		{ "[devices]\n"

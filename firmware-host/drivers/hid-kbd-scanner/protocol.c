@@ -463,3 +463,90 @@ size_t hid_kbd_aim_split(const uint8_t *d, size_t n, char aim[4])
 	aim[3] = '\0';
 	return 3;
 }
+
+/* ---- typing: the other way round (fh/scanner.h) ---------------------------- */
+
+int fh_kbd_encode(enum fh_kbd_layout layout, uint8_t c, uint8_t *usage, uint8_t *mods)
+{
+	static const uint8_t col_mods[3] = { 0, M_LSHIFT, M_RALT };
+	const struct key *t;
+
+	if ((unsigned)layout >= FH_KBD_LAYOUT__COUNT || !usage || !mods)
+		return FH_ERR_ARG;
+	switch (c) {
+	case '\r':
+	case '\n':
+		*usage = U_ENTER, *mods = 0;
+		return FH_OK;
+	case '\t':
+		*usage = U_TAB, *mods = 0;
+		return FH_OK;
+	case 0x1d:
+		*usage = U_RBRACKET, *mods = M_LCTRL;
+		return FH_OK;
+	case ' ':
+		*usage = U_SPACE, *mods = 0;
+		return FH_OK;
+	default:
+		break;
+	}
+	if (c == 0 || c > 0x7e)
+		return FH_ERR_NA;
+	t = layouts[layout];
+	for (unsigned col = 0; col < 3; col++)
+		for (unsigned u = 0x04; u < KEYS; u++)
+			if ((uint8_t)t[u].c[col] == c && !(t[u].flags & (DEAD0 << col))) {
+				*usage = (uint8_t)u;
+				*mods = col_mods[col];
+				return FH_OK;
+			}
+	return FH_ERR_NA;
+}
+
+struct retype_out {
+	uint8_t *out;
+	size_t cap, len;
+};
+
+static void retype_emit(void *ud, const struct hid_kbd_scan *scan)
+{
+	struct retype_out *r = ud;
+
+	for (size_t i = 0; i < scan->len; i++, r->len++)
+		if (r->len < r->cap)
+			r->out[r->len] = scan->data[i];
+}
+
+int fh_kbd_retype(const uint8_t *text, size_t n, enum fh_kbd_layout typed,
+		  enum fh_kbd_layout read, bool caps, uint8_t *out, size_t cap)
+{
+	static const uint8_t up[8] = { 0 };
+	struct fh_kbd_config cfg;
+	struct retype_out r = { out, cap, 0 };
+	struct hid_kbd kb, *k = &kb; /* 4 KiB of stack: protocol.c never allocates */
+	uint8_t rep[8] = { 0 };
+
+	if ((!text && n) || (!out && cap) || (unsigned)typed >= FH_KBD_LAYOUT__COUNT ||
+	    (unsigned)read >= FH_KBD_LAYOUT__COUNT || n > FH_SCAN_MAX)
+		return FH_ERR_ARG;
+	/* No suffix: Enter and Tab in text are data; the pause ends it. */
+	fh_kbd_config_init(&cfg);
+	cfg.layout = read;
+	cfg.suffix = FH_KBD_SUFFIX_NONE;
+	cfg.idle_ms = 1;
+	cfg.aim_prefix = false;
+	hid_kbd_init(k, &cfg);
+	if (caps) {
+		rep[2] = U_CAPS;
+		hid_kbd_feed(k, rep, sizeof(rep), 0, retype_emit, &r);
+		hid_kbd_feed(k, up, sizeof(up), 0, retype_emit, &r);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (fh_kbd_encode(typed, text[i], &rep[2], &rep[0]) != FH_OK)
+			continue;
+		hid_kbd_feed(k, rep, sizeof(rep), 0, retype_emit, &r);
+		hid_kbd_feed(k, up, sizeof(up), 0, retype_emit, &r);
+	}
+	hid_kbd_tick(k, 10, retype_emit, &r);
+	return r.len > INT32_MAX ? FH_ERR_BUG : (int)r.len;
+}

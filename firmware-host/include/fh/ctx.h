@@ -77,6 +77,12 @@ int64_t fh_ctx_now_ms(const struct fh_ctx *ctx);
 #include "fh/dev.h"
 
 struct fh_usb; /* opaque */
+
+/* An interrupt IN endpoint that STALLs has its halt cleared and its
+ * transfers resubmitted; after this many clears with no report between
+ * them the device is given up (FH_EV_DETACHED, a warning in the log) until
+ * it is unplugged and plugged in again. */
+#define FH_USB_STALL_RETRIES 3
 struct pollfd;
 
 /* Start libusb for ctx (borrowed; it must outlive usb), register for

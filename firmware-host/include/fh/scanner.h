@@ -11,8 +11,24 @@
 #define QC_FIRMWARE_HOST_SCANNER_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "fh/dev.h"
+
+/* The content of the scanner self-test barcode (a Code 128 symbol; the
+ * labels print it on the command sheet, the station diagnoses what
+ * arrives when it is scanned: st/selftest.h).  Chosen so that each common
+ * misconfiguration changes it in a way that says which one:
+ *   - mixed case (Caps Lock, case conversion);
+ *   - y and z (German QWERTZ swaps them), a, q, w, z and m (French AZERTY
+ *     moves them), '-', '@' and '#' (on other keys in UK, German and
+ *     French layouts), digits (French AZERTY types them with Shift);
+ *   - a GS (0x1D, the GS1 field separator) inside, which keyboard mode
+ *     loses or replaces unless the scanner sends it as Ctrl+].
+ * Every character can be typed on the US, UK, German and French layouts.
+ * Never change it: printed sheets carry it. */
+#define FH_SCANNER_SELFTEST "QCtest-aZy@q#M7" "\x1d" "wYz019"
 
 /* The keyboard country the scanner is set to (not the host's). */
 enum fh_kbd_layout {
@@ -64,5 +80,27 @@ int fh_kbd_layout_parse(const char *name, enum fh_kbd_layout *out);
 const char *fh_kbd_layout_name(enum fh_kbd_layout layout);
 int fh_kbd_suffix_parse(const char *name, enum fh_kbd_suffix *out);
 const char *fh_kbd_suffix_name(enum fh_kbd_suffix suffix);
+
+
+/* The key a keyboard set to layout presses for the ASCII character c:
+ * the HID usage (OUT *usage) and the boot report modifier bits (OUT *mods:
+ * 0x02 Left Shift, 0x40 Right Alt = AltGr, 0x01 Left Ctrl).  Plain keys
+ * come before Shift, Shift before AltGr; dead keys are never chosen.  GS
+ * (0x1D) is Ctrl+] (usage 0x30), CR and LF Enter, HT Tab.  Returns 0, or
+ * FH_ERR_NA when the layout has no key for c (*usage, *mods untouched),
+ * FH_ERR_ARG for a layout out of range.  Pure. */
+int fh_kbd_encode(enum fh_kbd_layout layout, uint8_t c, uint8_t *usage, uint8_t *mods);
+
+/* What arrives when a keyboard-mode scanner set to keyboard country typed
+ * types text[0..n) (each character as fh_kbd_encode() gives it, one press
+ * and release each, no suffix) and the key presses are decoded with layout
+ * read, Caps Lock on when caps: the keyboard-mode driver's own decoder
+ * does the reading, so this is exactly what the station would get.
+ * Characters typed has no key for, or read turns into no ASCII byte, are
+ * lost.  The result goes to out[0..cap) (OUT, cut at cap); returns its
+ * full length, or FH_ERR_ARG.  Pure: tests and the self-test diagnosis
+ * use it to predict a wrong layout's effect. */
+int fh_kbd_retype(const uint8_t *text, size_t n, enum fh_kbd_layout typed,
+		  enum fh_kbd_layout read, bool caps, uint8_t *out, size_t cap);
 
 #endif

@@ -61,6 +61,8 @@ struct st_config {
 
 	/* [devices]: USB scanners, scales, pedals (docs/devices.md) */
 	enum st_usb_mode usb;                 /* usb: auto, on, off */
+	bool expect_hid_pos;                  /* expect_hid_pos: the self-test flags keyboard mode */
+	bool expect_aim;                      /* expect_aim: ... a missing AIM id (default yes) */
 	unsigned n_roles;
 	struct st_config_role roles[ST_CONFIG_ROLES_MAX]; /* ROLE = KEY lines */
 
@@ -84,6 +86,10 @@ int st_config_parse(struct st_config *cfg, const char *text, const char *name, c
 
 /* The database path the config selects (db_path, else data_dir/station.db). */
 const char *st_config_db_path(const struct st_config *cfg, char *buf, size_t buflen);
+
+/* Whether name can be a role in [devices]: 1..32 of a-z, 0-9 and '-',
+ * and not a [devices] setting ("usb"). */
+bool st_config_role_name_ok(const char *name);
 
 /* The role bound to the device with identity key, or NULL. */
 const char *st_config_role_of(const struct st_config *cfg, const char *key);

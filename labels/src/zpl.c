@@ -1,0 +1,147 @@
+/* labels: ZPL II output, <lb/zpl.h>.  The safety rules are in the header;
+ * docs/labels.md explains them.  Pure: appends text to a buffer. */
+#include "lb/zpl.h"
+
+#include <string.h>
+
+#include "lb/err.h"
+#include "lb-int.h"
+
+static const char hex[] = "0123456789ABCDEF";
+
+int lb_zpl_escape(struct lb_buf *out, const char *s, size_t n, int datamatrix)
+{
+	char tmp[256];
+	size_t k = 0, total = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (k > sizeof(tmp) - 8) {
+			rc = lb_buf_add(out, tmp, k);
+			if (rc < 0)
+				return rc;
+			total += k;
+			k = 0;
+		}
+		if (c == '^' || c == '~' || c == '_' || c == '\\' || c < 0x20 || c == 0x7F) {
+			tmp[k++] = '_';
+			tmp[k++] = hex[c >> 4];
+			tmp[k++] = hex[c & 15];
+			/* ^BX reads '_' as its own escape after ^FH decoding:
+			 * "__" is one literal '_'. */
+			if (datamatrix && c == '_') {
+				tmp[k++] = '_';
+				tmp[k++] = '5';
+				tmp[k++] = 'F';
+			}
+		} else {
+			tmp[k++] = (char)c;
+		}
+	}
+	if (total + k > LB_ZPL_FD_MAX)
+		return LB_ERR_RANGE;
+	return lb_buf_add(out, tmp, k);
+}
+
+static int field(struct lb_buf *b, const char *s, size_t n, int dm)
+{
+	int rc = lb_buf_add(b, "^FH^FD", 6);
+
+	if (rc == LB_OK)
+		rc = lb_zpl_escape(b, s, n, dm);
+	if (rc == LB_OK)
+		rc = lb_buf_add(b, "^FS\n", 4);
+	return rc;
+}
+
+static int text_line(struct lb_buf *b, int x, int y, int h, const char *s, size_t n)
+{
+	int rc = lb_buf_printf(b, "^FO%d,%d^A0N,%d,%d", x, y, h, h);
+
+	return rc < 0 ? rc : field(b, s, n, 0);
+}
+
+static int image(struct lb_buf *b, const struct lb_el *e)
+{
+	size_t bpr = (size_t)(e->w + 7) / 8, total = bpr * (size_t)e->h;
+	int rc = lb_buf_printf(b, "^FO%d,%d^GFA,%zu,%zu,%zu,", e->x, e->y, total, total, bpr);
+
+	for (size_t i = 0; i < total && rc == LB_OK; i++) {
+		char h2[2] = { hex[e->bits[i] >> 4], hex[e->bits[i] & 15] };
+
+		rc = lb_buf_add(b, h2, 2);
+	}
+	return rc < 0 ? rc : lb_buf_add(b, "^FS\n", 4);
+}
+
+static int barcode(struct lb_buf *b, const struct lb_el *e)
+{
+	int rc;
+
+	switch (e->sym) {
+	case LB_SYM_CODE128:
+	case LB_SYM_GS1_128:
+		/* Mode A picks subsets itself (no odd-digit loss of explicit
+		 * subset C); mode D adds FNC1 from the parenthesised AIs. */
+		rc = lb_buf_printf(b, "^FO%d,%d^BY%d,3,%d^BCN,%d,N,N,N,%c", e->x, e->y, e->module,
+				   e->h, e->h, e->sym == LB_SYM_CODE128 ? 'A' : 'D');
+		return rc < 0 ? rc : field(b, e->text, e->len, 0);
+	case LB_SYM_QR:
+		/* ^BY pinned: the printer moves a QR down by the ^BY height. */
+		rc = lb_buf_printf(b, "^FO%d,%d^BY2,3,1^BQN,2,%d^FH^FDMA,", e->x, e->y, e->module);
+		if (rc == LB_OK)
+			rc = lb_zpl_escape(b, e->text, e->len, 0);
+		return rc < 0 ? rc : lb_buf_add(b, "^FS\n", 4);
+	case LB_SYM_DATAMATRIX:
+		rc = lb_buf_printf(b, "^FO%d,%d^BY%d,3,%d^BXN,%d,200", e->x, e->y, e->module, e->h,
+				   e->module);
+		return rc < 0 ? rc : field(b, e->text, e->len, 1);
+	default:
+		return LB_ERR_BUG;
+	}
+}
+
+int lb_zpl_render(const struct lb_label *l, struct lb_buf *out)
+{
+	int rc = lb_buf_printf(out, "^XA\n^CI28\n^PW%d\n^LL%d\n^LH0,0\n", l->width, l->height);
+
+	for (size_t i = 0; i < l->n && rc == LB_OK; i++) {
+		const struct lb_el *e = &l->el[i];
+		struct lb_lines ln;
+
+		switch (e->kind) {
+		case LB_EL_TEXT:
+			rc = text_line(out, e->x, e->y, e->h, e->text,
+				       lb_utf8_prefix(e->text, e->len, lb_text_fit(e->w, e->h)));
+			break;
+		case LB_EL_BLOCK:
+			/* Every line is emitted, empty or not: the command
+			 * sequence never depends on the data. */
+			lb_wrap(e->text, e->len, e->w, e->h, e->lines, &ln);
+			for (int k = 0; k < e->lines && rc == LB_OK; k++)
+				rc = text_line(out, e->x, e->y + k * (e->h + e->h / 5), e->h,
+					       (unsigned)k < ln.n ? e->text + ln.line[k].off : "",
+					       (unsigned)k < ln.n ? ln.line[k].len : 0);
+			break;
+		case LB_EL_BARCODE:
+			rc = barcode(out, e);
+			break;
+		case LB_EL_BOX:
+			rc = lb_buf_printf(out, "^FO%d,%d^GB%d,%d,%d^FS\n", e->x, e->y, e->w, e->h,
+					   e->thick);
+			break;
+		case LB_EL_LINE:
+			rc = lb_buf_printf(out, "^FO%d,%d^GB%d,%d,%d^FS\n", e->x, e->y, e->w, e->h,
+					   e->w < e->h ? e->w : e->h);
+			break;
+		case LB_EL_IMAGE:
+			rc = image(out, e);
+			break;
+		default:
+			rc = LB_ERR_BUG;
+		}
+	}
+	return rc < 0 ? rc : lb_buf_add(out, "^PQ1\n^XZ\n", 9);
+}

@@ -236,7 +236,14 @@ static int code_ok(const struct lb_el *e, char *err, size_t errlen)
 		return 1;
 	case LB_SYM_CODE128:
 	case LB_SYM_DATAMATRIX:
-		for (i = 0; i < e->len; i++)
+		for (i = 0; i < e->len; i++) {
+			if (e->sym == LB_SYM_DATAMATRIX && (s[i] == '_' || s[i] == '~')) {
+				lb_errf(err, errlen,
+					"field '%s': byte %zu ('%c') is ^BX's escape character on "
+					"some printers; Data Matrix data cannot hold '_' or '~'",
+					e->name, i, s[i]);
+				return 0;
+			}
 			if (s[i] < 0x20 || s[i] > 0x7E) {
 				lb_errf(err, errlen,
 					"field '%s': byte %zu (0x%02X) is not printable ASCII, which "
@@ -244,6 +251,7 @@ static int code_ok(const struct lb_el *e, char *err, size_t errlen)
 					e->name, i, s[i], lb_sym_name(e->sym));
 				return 0;
 			}
+		}
 		return 1;
 	default:
 		lb_errf(err, errlen, "field '%s': unknown symbology", e->name);

@@ -241,7 +241,7 @@ int lb_raster_from_png(const void *buf, size_t len, struct lb_raster *out)
 
 	memset(out, 0, sizeof(*out));
 	if (cairo_surface_status(png) != CAIRO_STATUS_SUCCESS) {
-		rc = cairo_surface_status(png) == CAIRO_STATUS_NO_MEMORY ? LB_ERR_NOMEM : LB_ERR_ARG;
+		rc = LB_ERR_ARG; /* cairo says "no memory" for some bad files too */
 		goto out;
 	}
 	/* Flatten onto white: a transparent background reads as white. */
@@ -282,7 +282,8 @@ int lb_render_png(const struct lb_label *l, struct lb_buf *out, char *err, size_
 
 int lb_render_pdf(const struct lb_label *l, struct lb_buf *out, char *err, size_t errlen)
 {
-	double pt = 72.0 / l->dpi;
+	/* Printer "203/300 dpi" are 8/12 dots per mm exactly (203.2/304.8). */
+	double pt = 72.0 / (l->dpmm * 25.4);
 	cairo_surface_t *s =
 		cairo_pdf_surface_create_for_stream(write_buf, out, l->width * pt, l->height * pt);
 	cairo_t *cr = cairo_create(s);

@@ -9,7 +9,7 @@
 
 static const char hex[] = "0123456789ABCDEF";
 
-int lb_zpl_escape(struct lb_buf *out, const char *s, size_t n, int datamatrix)
+int lb_zpl_escape(struct lb_buf *out, const char *s, size_t n)
 {
 	char tmp[256];
 	size_t k = 0, total = 0;
@@ -29,13 +29,6 @@ int lb_zpl_escape(struct lb_buf *out, const char *s, size_t n, int datamatrix)
 			tmp[k++] = '_';
 			tmp[k++] = hex[c >> 4];
 			tmp[k++] = hex[c & 15];
-			/* ^BX reads '_' as its own escape after ^FH decoding:
-			 * "__" is one literal '_'. */
-			if (datamatrix && c == '_') {
-				tmp[k++] = '_';
-				tmp[k++] = '5';
-				tmp[k++] = 'F';
-			}
 		} else {
 			tmp[k++] = (char)c;
 		}
@@ -45,12 +38,12 @@ int lb_zpl_escape(struct lb_buf *out, const char *s, size_t n, int datamatrix)
 	return lb_buf_add(out, tmp, k);
 }
 
-static int field(struct lb_buf *b, const char *s, size_t n, int dm)
+static int field(struct lb_buf *b, const char *s, size_t n)
 {
 	int rc = lb_buf_add(b, "^FH^FD", 6);
 
 	if (rc == LB_OK)
-		rc = lb_zpl_escape(b, s, n, dm);
+		rc = lb_zpl_escape(b, s, n);
 	if (rc == LB_OK)
 		rc = lb_buf_add(b, "^FS\n", 4);
 	return rc;
@@ -60,7 +53,7 @@ static int text_line(struct lb_buf *b, int x, int y, int h, const char *s, size_
 {
 	int rc = lb_buf_printf(b, "^FO%d,%d^A0N,%d,%d", x, y, h, h);
 
-	return rc < 0 ? rc : field(b, s, n, 0);
+	return rc < 0 ? rc : field(b, s, n);
 }
 
 static int image(struct lb_buf *b, const struct lb_el *e)
@@ -87,17 +80,17 @@ static int barcode(struct lb_buf *b, const struct lb_el *e)
 		 * subset C); mode D adds FNC1 from the parenthesised AIs. */
 		rc = lb_buf_printf(b, "^FO%d,%d^BY%d,3,%d^BCN,%d,N,N,N,%c", e->x, e->y, e->module,
 				   e->h, e->h, e->sym == LB_SYM_CODE128 ? 'A' : 'D');
-		return rc < 0 ? rc : field(b, e->text, e->len, 0);
+		return rc < 0 ? rc : field(b, e->text, e->len);
 	case LB_SYM_QR:
 		/* ^BY pinned: the printer moves a QR down by the ^BY height. */
 		rc = lb_buf_printf(b, "^FO%d,%d^BY2,3,1^BQN,2,%d^FH^FDMA,", e->x, e->y, e->module);
 		if (rc == LB_OK)
-			rc = lb_zpl_escape(b, e->text, e->len, 0);
+			rc = lb_zpl_escape(b, e->text, e->len);
 		return rc < 0 ? rc : lb_buf_add(b, "^FS\n", 4);
 	case LB_SYM_DATAMATRIX:
 		rc = lb_buf_printf(b, "^FO%d,%d^BY%d,3,%d^BXN,%d,200", e->x, e->y, e->module, e->h,
 				   e->module);
-		return rc < 0 ? rc : field(b, e->text, e->len, 1);
+		return rc < 0 ? rc : field(b, e->text, e->len);
 	default:
 		return LB_ERR_BUG;
 	}

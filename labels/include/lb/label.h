@@ -41,7 +41,7 @@ enum lb_sym {
 	LB_SYM_CODE128,    /* printable ASCII; automatic subsets */
 	LB_SYM_GS1_128,    /* "(01)09501101530003(10)ABC" element string; FNC1 */
 	LB_SYM_QR,         /* any UTF-8, error correction M */
-	LB_SYM_DATAMATRIX, /* printable ASCII, ECC 200, square */
+	LB_SYM_DATAMATRIX, /* printable ASCII but '_' and '~', ECC 200, square */
 	LB_SYM__COUNT
 };
 

@@ -1,7 +1,7 @@
 /* labels: PNG and PDF output through cairo, symbols drawn by libzint.
  *
- * One dot is one pixel (PNG) or 1/dpi inch (PDF), so a preview has the
- * printer's geometry.  Symbols keep their quiet zones clear (zint's
+ * One dot is one pixel (PNG) or 1/8 or 1/12 mm (PDF: Zebra's 203 and 300 dpi
+ * are 8 and 12 dots per mm), so a preview has the printer's geometry.  Symbols keep their quiet zones clear (zint's
  * BARCODE_QUIET_ZONES): the zone is painted white over whatever lies below.
  * Text uses DejaVu Sans Condensed Bold at the element's height.
  */

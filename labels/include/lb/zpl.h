@@ -7,9 +7,11 @@
  *    or start a command; raw UTF-8 passes (^CI28);
  *  - ^BY before every barcode (it persists otherwise), pinned before ^BQ
  *    (QR moves down by the ^BY height);
- *  - Code 128 in automatic subset mode (^BC...,A), GS1-128 in mode D (FNC1
- *    from the parenthesised AIs), Data Matrix ^BXN,m,200 with '_' doubled for
- *    its escape character;
+ *  - Code 128 in automatic subset mode (^BC...,A: '>' is a plain character
+ *    there, no odd-digit loss of explicit subset C), GS1-128 in mode D (FNC1
+ *    from the parenthesised AIs), Data Matrix ^BXN,m,200 whose data never
+ *    holds '_' or '~' (the model refuses them: ^BX reads one of the two as
+ *    its escape character, depending on the firmware);
  *  - text blocks are wrapped here, one ^FD per line, never ^FB (which reads
  *    '\&' even after hex decoding); every block emits all its lines, so the
  *    command sequence depends on the template only, never on the data.
@@ -28,8 +30,7 @@
  * field would pass LB_ZPL_FD_MAX (cannot happen with the model's caps). */
 int lb_zpl_render(const struct lb_label *l, struct lb_buf *out);
 
-/* Append s[0..n) escaped for a ^FH field (the rule above); datamatrix also
- * doubles '_' for ^BX's escape character. */
-int lb_zpl_escape(struct lb_buf *out, const char *s, size_t n, int datamatrix);
+/* Append s[0..n) escaped for a ^FH field (the rule above). */
+int lb_zpl_escape(struct lb_buf *out, const char *s, size_t n);
 
 #endif

@@ -4,3 +4,4 @@ target_link_libraries(lb_labtest PUBLIC lb PkgConfig::CMOCKA)
 
 qc_unit_test(test_lb_roundtrip test_roundtrip.c LIBS lb lb_labtest)
 set_tests_properties(test_lb_roundtrip PROPERTIES TIMEOUT 120)
+qc_unit_test(test_lb_zpl test_zpl.c LIBS lb lb_labtest)

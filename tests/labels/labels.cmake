@@ -22,3 +22,4 @@ add_test(NAME lb_zpl_oracle COMMAND lb_zpl_oracle)
 set_tests_properties(lb_zpl_oracle PROPERTIES TIMEOUT 300 FIXTURES_REQUIRED zpl_oracle
 	SKIP_RETURN_CODE 77
 	ENVIRONMENT "QC_SRC=${PROJECT_SOURCE_DIR};QC_ZPL_ORACLE_DIR=${QC_ZPL_ORACLE_DIR}")
+qc_unit_test(test_lb_template test_template.c LIBS lb lb_labtest)

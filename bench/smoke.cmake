@@ -2,7 +2,7 @@
 # check that it exits 0 and prints its figures.  No figure is compared with
 # a target here: how fast the test machine is says nothing about the code.
 #   cmake -DBENCH_INGEST=<exe> -DBENCH_PARSE=<exe> -DBENCH_INSPECT=<exe>
-#         -DBENCH_FH_PARSE=<exe> -P smoke.cmake
+#         -DBENCH_FH_PARSE=<exe> -DBENCH_LABELS=<exe> -P smoke.cmake
 function(run_quick exe text_re json_obj json_key)
 	execute_process(COMMAND ${exe} --quick
 		RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -30,3 +30,4 @@ run_quick(${BENCH_INGEST} "headless ingest +: +[0-9.]+ scans/s" ingest scans_per
 run_quick(${BENCH_PARSE} "overall mix +[0-9]+ +[0-9.]+" overall parses_per_s)
 run_quick(${BENCH_INSPECT} "scan to prompt, all steps +: +[0-9]+ +p50 +[0-9.]+ ms" step p99_ms)
 run_quick(${BENCH_FH_PARSE} "hid-pos +[0-9]+ +[0-9.]+" hid_pos reports_per_s)
+run_quick(${BENCH_LABELS} "zpl 4x6 \\(lb_zpl_render\\) +[0-9]+" zpl labels_per_s)

@@ -46,6 +46,17 @@ int lb_buf_printf(struct lb_buf *b, const char *fmt, ...)
 	va_list ap;
 	int n, rc;
 
+	/* Usually it fits what is left: one formatting pass. */
+	if (b->cap > b->len) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return LB_OK;
+		}
+		b->data[b->len] = '\0';
+	}
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);

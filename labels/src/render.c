@@ -182,8 +182,9 @@ static int to_raster(cairo_surface_t *s, struct lb_raster *out)
 			uint32_t p = row[x];
 			unsigned r = (p >> 16) & 255, g = (p >> 8) & 255, b = p & 255;
 
+			/* Rec. 601 luma in integers (weights sum to 256). */
 			out->px[(size_t)y * (size_t)w + (size_t)x] =
-				(uint8_t)((r * 299 + g * 587 + b * 114) / 1000);
+				(uint8_t)((r * 77 + g * 150 + b * 29) >> 8);
 		}
 	}
 	return LB_OK;

@@ -104,7 +104,11 @@ static int decode_zbar(const struct lb_el *e, uint8_t *px, struct region g,
 		zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
 		zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
 	} else {
+		/* Bars are vertical: scanning rows is enough (zbar's "x
+		 * density" is its column scan, "y density" its row scan). */
 		zbar_image_scanner_set_config(sc, ZBAR_CODE128, ZBAR_CFG_ENABLE, 1);
+		zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_X_DENSITY, 0);
+		zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_Y_DENSITY, 2);
 	}
 	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
 	zbar_image_set_size(img, (unsigned)g.w, (unsigned)g.h);

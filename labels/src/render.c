@@ -270,14 +270,43 @@ out:
 
 int lb_render_png(const struct lb_label *l, struct lb_buf *out, char *err, size_t errlen)
 {
+	struct lb_raster r;
 	cairo_surface_t *s = NULL;
-	int rc = draw_image(l, &s, err, errlen);
+	unsigned char *d;
+	int rc = lb_render_raster(l, &r, err, errlen), stride;
 
 	if (rc < 0)
 		return rc;
+	/* A thermal printer prints dots or none: a 1-bit PNG shows what it
+	 * will print and stays small.  cairo writes an A1 surface as a 1-bit
+	 * grey PNG (bit set = white here); its bits fill native 32-bit words,
+	 * the first pixel in the least significant bit on little-endian. */
+	s = cairo_image_surface_create(CAIRO_FORMAT_A1, r.w, r.h);
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+		rc = LB_ERR_NOMEM;
+		goto out;
+	}
+	cairo_surface_flush(s);
+	d = cairo_image_surface_get_data(s);
+	stride = cairo_image_surface_get_stride(s);
+	for (int y = 0; y < r.h; y++) {
+		uint32_t *row = (uint32_t *)(void *)(d + (size_t)y * (size_t)stride);
+
+		memset(row, 0, (size_t)stride);
+		for (int x = 0; x < r.w; x++)
+			if (r.px[(size_t)y * (size_t)r.stride + (size_t)x] >= 128)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+				row[x >> 5] |= 0x80000000u >> (x & 31);
+#else
+				row[x >> 5] |= 1u << (x & 31);
+#endif
+	}
+	cairo_surface_mark_dirty(s);
 	if (cairo_surface_write_to_png_stream(s, write_buf, out) != CAIRO_STATUS_SUCCESS)
 		rc = LB_ERR_NOMEM;
+out:
 	cairo_surface_destroy(s);
+	lb_raster_fini(&r);
 	return rc;
 }
 

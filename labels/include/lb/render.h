@@ -27,7 +27,8 @@ void lb_raster_fini(struct lb_raster *r);
  * buf is no PNG. */
 int lb_raster_from_png(const void *buf, size_t len, struct lb_raster *out);
 
-/* Append l as a PNG (grey) or a one-page PDF to out. */
+/* Append l as a PNG (1 bit a dot, as a thermal printer prints it: grey
+ * from text antialiasing is cut at half) or a one-page PDF to out. */
 int lb_render_png(const struct lb_label *l, struct lb_buf *out, char *err, size_t errlen);
 int lb_render_pdf(const struct lb_label *l, struct lb_buf *out, char *err, size_t errlen);
 

@@ -23,3 +23,12 @@ set_tests_properties(lb_zpl_oracle PROPERTIES TIMEOUT 300 FIXTURES_REQUIRED zpl_
 	SKIP_RETURN_CODE 77
 	ENVIRONMENT "QC_SRC=${PROJECT_SOURCE_DIR};QC_ZPL_ORACLE_DIR=${QC_ZPL_ORACLE_DIR}")
 qc_unit_test(test_lb_template test_template.c LIBS lb lb_labtest)
+
+# qcstation label, end to end (not named test_*: it needs QC_BIN).
+add_executable(lb_cli_label cli_label.c ${PROJECT_SOURCE_DIR}/tests/e2e/proc.c)
+target_include_directories(lb_cli_label PRIVATE ${PROJECT_SOURCE_DIR}/tests ${PROJECT_SOURCE_DIR}/tests/e2e)
+target_link_libraries(lb_cli_label PRIVATE PkgConfig::CMOCKA PkgConfig::JANSSON)
+add_dependencies(lb_cli_label qcstation)
+add_test(NAME lb_cli_label COMMAND lb_cli_label)
+set_tests_properties(lb_cli_label PROPERTIES TIMEOUT 60
+	ENVIRONMENT "QC_BIN=$<TARGET_FILE:qcstation>;QC_SRC=${PROJECT_SOURCE_DIR};QCSTATION_CONFIG=/dev/null")

@@ -25,6 +25,7 @@
 
 #include "lb/data.h"
 #include "lb/err.h"
+#include "lb/render.h"
 #include "lb/template.h"
 #include "lb/verify.h"
 #include "lb/zpl.h"
@@ -235,5 +236,6 @@ out:
 	lb_label_free(l);
 	lb_data_free(d);
 	lb_template_free(t);
+	lb_render_release();
 	return rc;
 }

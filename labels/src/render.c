@@ -9,6 +9,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 
 #include "lb/err.h"
 #include "lb-int.h"
@@ -332,4 +333,10 @@ int lb_render_pdf(const struct lb_label *l, struct lb_buf *out, char *err, size_
 		rc = LB_ERR_IO;
 	cairo_surface_destroy(s);
 	return rc;
+}
+
+void lb_render_release(void)
+{
+	cairo_debug_reset_static_data();
+	FcFini();
 }

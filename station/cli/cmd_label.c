@@ -509,7 +509,7 @@ int qc_cmd_label(struct qc_cli *c, int argc, char **argv)
 		return rc;
 	if (!strcmp(sub, "templates"))
 		return cmd_templates(o.json);
-	if (!strcmp(sub, "render"))
-		return cmd_render(&o);
-	return cmd_commands(c, &o);
+	rc = !strcmp(sub, "render") ? cmd_render(&o) : cmd_commands(c, &o);
+	lb_render_release(); /* the process ends here: no font caches left */
+	return rc;
 }

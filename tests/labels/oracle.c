@@ -266,6 +266,7 @@ int main(void)
 	};
 	const char *dir = getenv("QC_ZPL_ORACLE_DIR");
 	char pkg[1024];
+	int rc;
 
 	snprintf(pkg, sizeof(pkg), "%s/node_modules/zpl-renderer-js/package.json", dir ? dir : "");
 	if (!dir || access(pkg, R_OK) != 0) {
@@ -273,5 +274,7 @@ int main(void)
 				"tests/labels/zpl-oracle/package*.json; scripts/test does)\n", pkg);
 		return 77;
 	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	lb_render_release();
+	return rc;
 }

@@ -188,5 +188,8 @@ int main(void)
 		cmocka_unit_test(render__png_and_pdf),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	lb_render_release(); /* cairo's and fontconfig's caches */
+	return rc;
 }

@@ -13,6 +13,7 @@
 
 #include "lb/data.h"
 #include "lb/err.h"
+#include "lb/render.h"
 #include "lb/template.h"
 #include "labtest.h"
 
@@ -261,5 +262,8 @@ int main(void)
 		cmocka_unit_test(wrap__words_lines_and_cut),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	lb_render_release(); /* cairo's and fontconfig's caches */
+	return rc;
 }

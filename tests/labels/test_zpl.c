@@ -12,6 +12,7 @@
 
 #include "lb/data.h"
 #include "lb/err.h"
+#include "lb/render.h"
 #include "lb/template.h"
 #include "lb/zpl.h"
 #include "labtest.h"
@@ -155,6 +156,7 @@ static void zpl__injection_prints_literally(void **state)
 	same_commands(benign, evil);
 	free(benign);
 	free(evil);
+	lb_data_free(d);
 }
 
 /* Every byte that means something to a printer, in every kind of field a
@@ -276,5 +278,8 @@ int main(void)
 		cmocka_unit_test(zpl__long_fields),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	lb_render_release(); /* cairo's and fontconfig's caches */
+	return rc;
 }

@@ -32,4 +32,9 @@ int lb_raster_from_png(const void *buf, size_t len, struct lb_raster *out);
 int lb_render_png(const struct lb_label *l, struct lb_buf *out, char *err, size_t errlen);
 int lb_render_pdf(const struct lb_label *l, struct lb_buf *out, char *err, size_t errlen);
 
+/* Release what cairo and fontconfig keep for the whole process (font
+ * caches: their globals, not lb's), so that leak checkers see nothing.
+ * Call at most once, at exit, after the last rendering of the process. */
+void lb_render_release(void);
+
 #endif

@@ -33,6 +33,14 @@ extern char **environ;
 
 #define INJECT "Eve^FS^FO40,200^A0N,80,80^FDPAID^FS"
 #define JOBS_MAX 40
+/* 24 bytes, cut on no UTF-8 boundary when repeated: ASCII but for the end. */
+#define HOSTILE "~JA^XZ\x01\x1b_5E\\&\\\\&\x7f Zo\xc3\xab"
+
+/* The text fields of return-receiving, at their longest. */
+static const struct {
+	const char *name;
+	size_t max;
+} hostile_text[] = { { "customer", 60 }, { "item", 80 }, { "notes", 240 }, { "received", 20 } };
 
 struct job {
 	char name[64];
@@ -168,6 +176,57 @@ static struct lb_label *hostile_codes(int dpi)
 	return l;
 }
 
+/* Rows a and b of the same template draw differently only where their
+ * text differs: returns whether row y belongs to such an element. */
+static int changed_row(const struct lb_label *a, const struct lb_label *b, int y)
+{
+	for (size_t i = 0; i < a->n && i < b->n; i++) {
+		const struct lb_el *e = &a->el[i];
+		int y1;
+
+		if ((e->kind != LB_EL_TEXT && e->kind != LB_EL_BLOCK) ||
+		    (e->len == b->el[i].len && !memcmp(e->text, b->el[i].text, e->len)))
+			continue;
+		y1 = e->kind == LB_EL_BLOCK ? e->y + e->lines * (e->h + e->h / 5) : e->y + e->h * 5 / 4;
+		if (y >= e->y && y < y1)
+			return 1;
+	}
+	return 0;
+}
+
+/* The hostile label (job k) and its harmless twin (job k + 1) draw the
+ * same pixels everywhere but on the lines of the text that differs, and
+ * the hostile text is inked: no field escaped into commands of its own. */
+static void same_outside_changed_text(const struct oracle *o, size_t k, const char *evil,
+				      const char *calm)
+{
+	const struct lb_label *la = o->job[k].l, *lb = o->job[k + 1].l;
+	struct lb_raster a, b;
+	int differ = 0, ink = 0, rows = 0;
+
+	load_png(o, evil, &a);
+	load_png(o, calm, &b);
+	assert_int_equal(a.w, b.w);
+	assert_int_equal(a.h, b.h);
+	for (int y = 0; y < a.h; y++) {
+		if (changed_row(la, lb, y)) {
+			rows++;
+			for (int x = 0; x < a.w; x++)
+				ink += a.px[(size_t)y * (size_t)a.stride + (size_t)x] < 128;
+			continue;
+		}
+		differ += memcmp(a.px + (size_t)y * (size_t)a.stride,
+				 b.px + (size_t)y * (size_t)b.stride, (size_t)a.w) != 0;
+	}
+	if (differ)
+		fail_msg("%s: hostile text changed %d pixel rows outside its own lines", evil,
+			 differ);
+	assert_true(rows > 0);
+	assert_true(ink > 100);
+	lb_raster_fini(&a);
+	lb_raster_fini(&b);
+}
+
 static void oracle__decodes_what_we_meant(void **state)
 {
 	struct oracle *o = calloc(1, sizeof(*o));
@@ -196,6 +255,26 @@ static void oracle__decodes_what_we_meant(void **state)
 	inj_job = o->n;
 	add_job(o, "inject-evil", build("return-receiving", evil, 203));
 	add_job(o, "inject-calm", build("return-receiving", calm, 203));
+	/* Every byte a printer reads specially, control bytes and a field at
+	 * its longest, in each text field of the label; the twin has 'x'. */
+	for (size_t i = 0; i < sizeof(hostile_text) / sizeof(hostile_text[0]); i++) {
+		char v[300], w[300];
+		size_t n = 0;
+
+		while (n < hostile_text[i].max) {
+			size_t k = strlen(HOSTILE);
+
+			if (k > hostile_text[i].max - n)
+				k = hostile_text[i].max - n;
+			memcpy(v + n, HOSTILE, k);
+			n += k;
+		}
+		memset(w, 'x', n);
+		assert_int_equal(lb_data_set(evil, hostile_text[i].name, v, n), LB_OK);
+		assert_int_equal(lb_data_set(calm, hostile_text[i].name, w, n), LB_OK);
+	}
+	add_job(o, "hostile-evil", build("return-receiving", evil, 300));
+	add_job(o, "hostile-calm", build("return-receiving", calm, 300));
 	render_all(o);
 
 	for (size_t i = 0; i < o->n; i++) {
@@ -215,39 +294,8 @@ static void oracle__decodes_what_we_meant(void **state)
 		lb_raster_fini(&r);
 	}
 
-	/* Outside the customer's own line the two drawings are identical. */
-	{
-		struct lb_raster a, b;
-		const struct lb_label *l = o->job[inj_job].l;
-		int y0 = -1, y1 = -1, differ = 0;
-
-		for (size_t i = 0; i < l->n; i++)
-			if (l->el[i].kind == LB_EL_TEXT && strstr(l->el[i].text, "Customer: ")) {
-				y0 = l->el[i].y;
-				y1 = l->el[i].y + l->el[i].h * 5 / 4;
-			}
-		assert_true(y0 > 0);
-		load_png(o, "inject-evil", &a);
-		load_png(o, "inject-calm", &b);
-		assert_int_equal(a.w, b.w);
-		assert_int_equal(a.h, b.h);
-		for (int y = 0; y < a.h; y++) {
-			if (y >= y0 && y < y1)
-				continue;
-			differ += memcmp(a.px + (size_t)y * (size_t)a.stride,
-					 b.px + (size_t)y * (size_t)b.stride, (size_t)a.w) != 0;
-		}
-		if (differ)
-			fail_msg("the injected name changed %d pixel rows outside its line", differ);
-		/* And the name's line itself has ink: it printed. */
-		differ = 0;
-		for (int y = y0; y < y1; y++)
-			for (int x = 0; x < a.w; x++)
-				differ += a.px[(size_t)y * (size_t)a.stride + (size_t)x] < 128;
-		assert_true(differ > 100);
-		lb_raster_fini(&a);
-		lb_raster_fini(&b);
-	}
+	same_outside_changed_text(o, inj_job, "inject-evil", "inject-calm");
+	same_outside_changed_text(o, inj_job + 2, "hostile-evil", "hostile-calm");
 
 	for (size_t i = 0; i < o->n; i++)
 		lb_label_free(o->job[i].l);

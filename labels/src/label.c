@@ -169,6 +169,29 @@ static int gs1_value_char(unsigned char c)
 	return strchr("!\"%&'*+,-./:;<=?", c) != NULL && c != '\0';
 }
 
+/* The GS1 keys a label most often carries, SSCC (00), GTIN (01) and the
+ * GTIN of contents (02): all digits, 18 or 14 of them, the last a mod-10
+ * check digit.  A wrong one prints a barcode every scanner rejects. */
+static int gs1_key_ok(const char *ai, size_t an, const char *v, size_t n)
+{
+	size_t want;
+	unsigned sum = 0;
+
+	if (an != 2 || ai[0] != '0' || ai[1] > '2')
+		return 1;
+	want = ai[1] == '0' ? 18 : 14;
+	if (n != want)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return 0;
+		/* weights 3, 1, 3, ... from the digit left of the check digit */
+		if (i + 1 < n)
+			sum += (unsigned)(v[i] - '0') * (((n - 1 - i) & 1) ? 3 : 1);
+	}
+	return (10 - sum % 10) % 10 == (unsigned)(v[n - 1] - '0');
+}
+
 /* "(01)09501101530003(10)ABC": AIs of 2 to 4 digits, values of 1 to 90
  * characters of GS1's set without '(', ')', '>' and '_'. */
 static int gs1_ok(const char *s, size_t n, char *err, size_t errlen, const char *name)
@@ -202,6 +225,12 @@ static int gs1_ok(const char *s, size_t n, char *err, size_t errlen, const char 
 		if (i - v < 1 || i - v > 90) {
 			lb_errf(err, errlen, "field '%s': GS1 value at byte %zu is empty or too long",
 				name, v);
+			return 0;
+		}
+		if (!gs1_key_ok(s + a, v - 1 - a, s + v, i - v)) {
+			lb_errf(err, errlen,
+				"field '%s': (%.*s) needs %d digits with a valid check digit", name,
+				(int)(v - 1 - a), s + a, s[a + 1] == '0' ? 18 : 14);
 			return 0;
 		}
 	}

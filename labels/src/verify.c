@@ -47,18 +47,46 @@ static struct region region_of(const struct lb_el *e, const struct lb_raster *r)
 	return g;
 }
 
-/* What a decoder gives for e: GS1 element strings lose their parentheses. */
+/* AIs whose data has a predefined length (GS1 General Specifications,
+ * "element strings with predefined length", by their first two digits):
+ * no FNC1 separator follows them. */
+static int predefined_length(const char *ai)
+{
+	static const char *const t[] = { "00", "01", "02", "03", "04", "11", "12", "13",
+					  "14", "15", "16", "17", "18", "19", "20", "31",
+					  "32", "33", "34", "35", "36", "41" };
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (ai[0] == t[i][0] && ai[1] == t[i][1])
+			return 1;
+	return 0;
+}
+
+/* What a decoder gives for e.  A GS1 element string loses its parentheses
+ * and gains a GS (0x1D, a decoded FNC1) after each value of variable
+ * length that is not the last. */
 static void want_of(const struct lb_el *e, char *out, size_t cap)
 {
+	const char *ai = NULL;
 	size_t k = 0;
 
-	for (size_t i = 0; i < e->len && k + 1 < cap; i++)
-		if (e->sym != LB_SYM_GS1_128 || (e->text[i] != '(' && e->text[i] != ')'))
-			out[k++] = e->text[i];
+	for (size_t i = 0; i < e->len && k + 2 < cap; i++) {
+		char c = e->text[i];
+
+		if (e->sym != LB_SYM_GS1_128) {
+			out[k++] = c;
+		} else if (c == '(') {
+			if (ai && !predefined_length(ai))
+				out[k++] = 0x1D;
+			ai = e->text + i + 1;
+		} else if (c != ')') {
+			out[k++] = c;
+		}
+	}
 	out[k] = '\0';
 }
 
-/* Copy a decoded result, without GS separators for GS1. */
+/* Copy a decoded result, without a leading "]C1" symbology identifier. */
 static size_t got_of(const struct lb_el *e, const char *d, size_t n, char *out, size_t cap)
 {
 	size_t k = 0;
@@ -68,8 +96,7 @@ static size_t got_of(const struct lb_el *e, const char *d, size_t n, char *out, 
 		n -= 3;
 	}
 	for (size_t i = 0; i < n && k + 1 < cap; i++)
-		if (e->sym != LB_SYM_GS1_128 || d[i] != 0x1D)
-			out[k++] = d[i];
+		out[k++] = d[i];
 	out[k] = '\0';
 	return k;
 }

@@ -156,16 +156,17 @@ static struct lb_label *hostile_codes(int dpi)
 		{ LB_SYM_QR, INJECT },
 		{ LB_SYM_QR, "Zo\xc3\xab \xc3\x85ngstr\xc3\xb6m ^~_\\ \\&" },
 		{ LB_SYM_DATAMATRIX, "SN^A\\B>C" },
+		{ LB_SYM_GS1_128, "(01)09501101530003(10)ABC-1(21)X7(17)260630" },
 	};
 	struct lb_label *l = NULL;
 	int dm = lb_dpmm(dpi);
 	char err[256] = "";
 
-	assert_int_equal(lb_label_new(dpi, 100 * dm, 100 * dm, &l), LB_OK);
+	assert_int_equal(lb_label_new(dpi, 130 * dm, 100 * dm, &l), LB_OK);
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		struct lb_el e = { .kind = LB_EL_BARCODE, .sym = c[i].sym, .module = dm / 4 + 1,
-				   .x = 8 * dm, .y = (int)(3 + i * 24) * dm, .w = 80 * dm,
-				   .h = 15 * dm };
+		struct lb_el e = { .kind = LB_EL_BARCODE, .sym = c[i].sym, .module = dm / 4,
+				   .x = 6 * dm, .y = (int)(3 + i * 19) * dm, .w = 118 * dm,
+				   .h = 14 * dm };
 
 		snprintf(e.name, sizeof(e.name), "hostile-%zu", i);
 		e.text = (char *)c[i].data;

@@ -137,6 +137,30 @@ static void verify__reports_mismatch(void **state)
 	lb_template_free(t);
 }
 
+/* GS1-128: FNC1 after the variable-length (10) and (21), not after the
+ * fixed (01) nor the last element; the decode carries them as GS. */
+static void verify__gs1_separators(void **state)
+{
+	struct lb_label *l = NULL;
+	struct lb_verify_report *rep = malloc(sizeof(*rep));
+	struct lb_el e = { .kind = LB_EL_BARCODE, .sym = LB_SYM_GS1_128, .x = 100, .y = 40,
+			   .w = 1100, .h = 120, .module = 3, .name = "gs1" };
+	char err[256] = "";
+
+	(void)state;
+	assert_non_null(rep);
+	assert_int_equal(lb_label_new(300, 1219, 300, &l), LB_OK);
+	e.text = (char *)"(01)09501101530003(10)ABC-1(21)X7(17)260630";
+	e.len = strlen(e.text);
+	assert_int_equal(lb_label_add(l, &e, err, sizeof(err)), LB_OK);
+	if (lb_verify_label(l, rep, err, sizeof(err)) != LB_OK)
+		fail_msg("%s %s", err, rep->item[0].why);
+	assert_string_equal(rep->item[0].want, "0109501101530003" "10ABC-1\x1d" "21X7\x1d" "17260630");
+	assert_string_equal(rep->item[0].got, rep->item[0].want);
+	free(rep);
+	lb_label_free(l);
+}
+
 /* s[0..n) holds the string w (binary-safe). */
 static int contains(const char *s, size_t n, const char *w)
 {
@@ -185,6 +209,7 @@ int main(void)
 		cmocka_unit_test(roundtrip__every_template_300),
 		cmocka_unit_test(roundtrip__list_is_every_template_file),
 		cmocka_unit_test(verify__reports_mismatch),
+		cmocka_unit_test(verify__gs1_separators),
 		cmocka_unit_test(render__png_and_pdf),
 	};
 

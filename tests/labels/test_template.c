@@ -153,7 +153,10 @@ static void build__data_errors_name_the_field(void **state)
 	build_err("shipment-4x6", "tracking", "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH",
 		  "field 'tracking': the code128 symbol is");
 	build_err("shipment-4x6", "tracking", "1Z\xc3\xa9", "not printable ASCII");
-	build_err("shipment-4x6", "sscc", "0095011015000001", "field 'sscc': gs1-128 cannot encode it");
+	build_err("shipment-4x6", "sscc", "0095011015000001",
+		  "field 'sscc': (00) needs 18 digits with a valid check digit");
+	build_err("shipment-4x6", "sscc", "009501101500000128",
+		  "field 'sscc': (00) needs 18 digits with a valid check digit");
 	build_err("item-qc-tag", "serial", "SN_1", "Data Matrix data cannot hold '_' or '~'");
 }
 

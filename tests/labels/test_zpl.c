@@ -221,6 +221,10 @@ static void zpl__barcode_data_rules(void **state)
 	e.text = (char *)"01095011015300";
 	e.len = strlen(e.text);
 	assert_int_equal(lb_label_add(l, &e, err, sizeof(err)), LB_ERR_RANGE);
+	e.text = (char *)"(01)09501101530004(10)A"; /* check digit is 3 */
+	e.len = strlen(e.text);
+	assert_int_equal(lb_label_add(l, &e, err, sizeof(err)), LB_ERR_RANGE);
+	assert_non_null(strstr(err, "(01) needs 14 digits with a valid check digit"));
 	e.sym = LB_SYM_QR;
 	e.text = (char *)"";
 	e.len = 0;

@@ -25,8 +25,8 @@
 #define LB_CODE_MAX 256         /* bytes of a barcode's data */
 #define LB_IMAGE_MAX_DOTS 1024  /* width and height of an image */
 #define LB_NAME_MAX 32          /* an element's name (its field), with NUL */
-#define LB_FONT_MIN_DOTS 8      /* smallest text height */
-#define LB_MODULE_MAX_DOTS 20   /* largest barcode module */
+#define LB_FONT_MIN_DOTS 10     /* smallest text height (^A's minimum) */
+#define LB_MODULE_MAX_DOTS 10   /* largest barcode module (^BY, ^BQ: 1-10) */
 
 enum lb_el_kind {
 	LB_EL_TEXT,    /* one line of text, cut to w */
@@ -39,7 +39,8 @@ enum lb_el_kind {
 
 enum lb_sym {
 	LB_SYM_CODE128,    /* printable ASCII; automatic subsets */
-	LB_SYM_GS1_128,    /* "(01)09501101530003(10)ABC" element string; FNC1 */
+	LB_SYM_GS1_128,    /* "(01)09501101530003(10)ABC" element string; FNC1;
+			    * (00), (01), (02) need their length and check digit */
 	LB_SYM_QR,         /* any UTF-8, error correction M */
 	LB_SYM_DATAMATRIX, /* printable ASCII but '_' and '~', ECC 200, square */
 	LB_SYM__COUNT

@@ -6,7 +6,8 @@
  * are decoded with libzbar (GS1 modifier and GS separators kept), Data
  * Matrix with libdmtx restricted to that region.  What was decoded is
  * compared with the element's data: byte for byte; for GS1-128, the element
- * string without parentheses, with the GS1 modifier required.
+ * string without parentheses and with a GS (0x1D) after each value of
+ * variable length but the last, the GS1 modifier required.
  */
 #ifndef QC_LABELS_VERIFY_H
 #define QC_LABELS_VERIFY_H

@@ -8,8 +8,10 @@
  *  - ^BY before every barcode (it persists otherwise), pinned before ^BQ
  *    (QR moves down by the ^BY height);
  *  - Code 128 in automatic subset mode (^BC...,A: '>' is a plain character
- *    there, no odd-digit loss of explicit subset C), GS1-128 in mode D (FNC1
- *    from the parenthesised AIs), Data Matrix ^BXN,m,200 whose data never
+ *    there, no odd-digit loss of explicit subset C); GS1-128 written out in
+ *    mode N: start code, FNC1 (">8"), digit pairs in subset C and the rest
+ *    in B, FNC1 after each variable-length value but the last (mode D adds
+ *    none between fields); Data Matrix ^BXN,m,200 whose data never
  *    holds '_' or '~' (the model refuses them: ^BX reads one of the two as
  *    its escape character, depending on the firmware);
  *  - text blocks are wrapped here, one ^FD per line, never ^FB (which reads

@@ -237,6 +237,45 @@ static void zpl__barcode_data_rules(void **state)
 	lb_label_free(l);
 }
 
+/* GS1-128 written out: start code and FNC1, digit pairs in subset C (never
+ * a lone digit there), the rest in B, FNC1 after variable-length values
+ * but the last. */
+static void zpl__gs1_explicit_subsets(void **state)
+{
+	static const struct {
+		const char *in, *fd;
+	} t[] = {
+		{ "(00)009501101500000129", ">;>800009501101500000129" },
+		{ "(01)09501101530003(10)ABC-1(21)X7(17)260630",
+		  ">;>8010950110153000310>6ABC-1>821X7>8>517260630" },
+		{ "(10)ABC", ">;>810>6ABC" },
+		{ "(10)12345(21)9", ">;>8101234>65>8219" },
+		{ "(400)PO-7", ">;>840>60PO-7" },
+		{ "(17)260630(10)A", ">;>81726063010>6A" }, /* (17) is fixed: no FNC1 */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct lb_label *l = NULL;
+		struct lb_buf b = LB_BUF_INIT;
+		struct lb_el e = { .kind = LB_EL_BARCODE, .sym = LB_SYM_GS1_128, .x = 10, .y = 10,
+				   .w = 700, .h = 100, .module = 2, .name = "gs1" };
+		char want[128], err[256] = "";
+
+		e.text = (char *)t[i].in;
+		e.len = strlen(e.text);
+		assert_int_equal(lb_label_new(203, 812, 200, &l), LB_OK);
+		if (lb_label_add(l, &e, err, sizeof(err)) != LB_OK)
+			fail_msg("%s: %s", t[i].in, err);
+		assert_int_equal(lb_zpl_render(l, &b), LB_OK);
+		snprintf(want, sizeof(want), "^BCN,100,N,N,N,N^FH^FD%s^FS\n", t[i].fd);
+		if (!strstr(b.data, want))
+			fail_msg("%s: want %s in\n%s", t[i].in, want, b.data);
+		lb_buf_fini(&b);
+		lb_label_free(l);
+	}
+}
+
 /* Long fields: refused past the template's max (named), text cut to its
  * width, blocks to their lines, and a block always emits all its lines. */
 static void zpl__long_fields(void **state)
@@ -279,6 +318,7 @@ int main(void)
 		cmocka_unit_test(zpl__injection_prints_literally),
 		cmocka_unit_test(zpl__hostile_bytes_in_every_field),
 		cmocka_unit_test(zpl__barcode_data_rules),
+		cmocka_unit_test(zpl__gs1_explicit_subsets),
 		cmocka_unit_test(zpl__long_fields),
 	};
 

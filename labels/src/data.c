@@ -121,6 +121,15 @@ const char *lb_data_get_item(const struct lb_data *d, const char *list, unsigned
 	return e ? e->value : NULL;
 }
 
+const char *lb_data_name(const struct lb_data *d, size_t i, int *item, const char **key)
+{
+	if (i >= d->n)
+		return NULL;
+	*item = d->e[i].item;
+	*key = d->e[i].key;
+	return d->e[i].name;
+}
+
 unsigned lb_data_items(const struct lb_data *d, const char *list)
 {
 	unsigned n = 0;

@@ -764,6 +764,28 @@ static int add_one(struct build *b, const struct telem *te, long ox, long oy, co
 
 static int check_data(struct build *b)
 {
+	const char *name, *key;
+	int item;
+
+	/* Every value names a field of the template (a typo in a data file
+	 * would otherwise leave a field silently empty), of the right kind. */
+	for (size_t i = 0; (name = lb_data_name(b->d, i, &item, &key)); i++) {
+		const struct lb_field *f = field_find(b->t, name, strlen(name));
+
+		if (!f) {
+			lb_errf(b->err, b->errlen, "data: '%s' is not a field of template '%s'",
+				name, b->t->name);
+			return LB_ERR_TEMPLATE;
+		}
+		if (f->list != (item >= 0) || (item >= 0 && strcmp(key, "code") && strcmp(key, "text"))) {
+			lb_errf(b->err, b->errlen,
+				f->list ? "data: '%s' is a list of {\"code\", \"text\"} items" :
+					  "data: '%s' is a plain value, not a list",
+				name);
+			return LB_ERR_TEMPLATE;
+		}
+	}
+
 	for (size_t i = 0; i < b->t->n_field; i++) {
 		const struct lb_field *f = &b->t->field[i];
 		size_t n = 0;

@@ -160,6 +160,28 @@ static void build__data_errors_name_the_field(void **state)
 	build_err("item-qc-tag", "serial", "SN_1", "Data Matrix data cannot hold '_' or '~'");
 }
 
+/* Data naming no field (a typo) or of the wrong kind is refused, named. */
+static void build__data_must_name_fields(void **state)
+{
+	struct lb_template *t = labtest_template("return-receiving");
+	struct lb_data *d = labtest_sample("return-receiving");
+	struct lb_label *l = NULL;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(lb_data_set(d, "customr", "Eve", 3), LB_OK);
+	assert_int_equal(lb_template_build(t, d, 203, &l, err, sizeof(err)), LB_ERR_TEMPLATE);
+	assert_string_equal(err, "data: 'customr' is not a field of template 'return-receiving'");
+	lb_data_free(d);
+	d = labtest_sample("return-receiving");
+	assert_int_equal(lb_data_set_item(d, "rma", 0, "code", "X", 1), LB_OK);
+	assert_int_equal(lb_template_build(t, d, 203, &l, err, sizeof(err)), LB_ERR_TEMPLATE);
+	assert_string_equal(err, "data: 'rma' is a plain value, not a list");
+	assert_null(l);
+	lb_data_free(d);
+	lb_template_free(t);
+}
+
 /* Lists fill grids cell by cell; more items than cells is an error. */
 static void build__grid(void **state)
 {
@@ -260,6 +282,7 @@ int main(void)
 		cmocka_unit_test(parse__lengths_become_dots),
 		cmocka_unit_test(build__shipment_page),
 		cmocka_unit_test(build__data_errors_name_the_field),
+		cmocka_unit_test(build__data_must_name_fields),
 		cmocka_unit_test(build__grid),
 		cmocka_unit_test(data__json),
 		cmocka_unit_test(wrap__words_lines_and_cut),

@@ -30,6 +30,10 @@ const char *lb_data_get(const struct lb_data *d, const char *name, size_t *len);
 /* The value of key in item of list, or NULL. */
 const char *lb_data_get_item(const struct lb_data *d, const char *list, unsigned item,
 			     const char *key, size_t *len);
+/* The i-th value's name (in the order set), or NULL past the last; *item
+ * gets its item index (-1 for a plain value) and *key its key ("" then). */
+const char *lb_data_name(const struct lb_data *d, size_t i, int *item, const char **key);
+
 /* The number of items of list (highest index + 1), 0 when none. */
 unsigned lb_data_items(const struct lb_data *d, const char *list);
 

@@ -48,7 +48,9 @@ const struct lb_field *lb_template_field(const struct lb_template *t, size_t i);
 /* Build the label of t filled with d at dpi (203 or 300).  A missing required
  * field, a value longer than its field's max, a barcode whose data its
  * symbology cannot carry or whose symbol does not fit its box: LB_ERR_RANGE
- * with "field 'name': what" in err.  *out owns the label. */
+ * with "field 'name': what" in err.  A value naming no field of t (or a
+ * list given for a plain field, or the reverse): LB_ERR_TEMPLATE.  *out
+ * owns the label. */
 int lb_template_build(const struct lb_template *t, const struct lb_data *d, int dpi,
 		      struct lb_label **out, char *err, size_t errlen);
 

@@ -89,7 +89,9 @@ static long parse_len(const char *s)
 	long whole = 0, frac = 0, scale = 1;
 	int digits = 0, fd = 0;
 
-	while (*s >= '0' && *s <= '9' && digits < 7) {
+	/* At most 4 whole digits: 1000 mm is the largest length anyway, and
+	 * 9999 in stays far inside a 32-bit long in micrometres. */
+	while (*s >= '0' && *s <= '9' && digits < 4) {
 		whole = whole * 10 + (*s++ - '0');
 		digits++;
 	}

@@ -33,6 +33,9 @@ static void parse__errors_name_file_and_place(void **state)
 		{ HEAD FIELD TEXT("\"1cm\""), "t.json: elements[0].x: not a length such as \"12mm\"" },
 		{ HEAD FIELD TEXT("1"), "t.json: elements[0].x: not a length" },
 		{ HEAD FIELD TEXT("\"2000mm\""), "(at most 1000mm)" },
+		{ HEAD FIELD TEXT("\"99999999999mm\""), "(at most 1000mm)" },
+		{ HEAD FIELD TEXT("\"-1mm\""), "elements[0].x: not a length" },
+		{ HEAD FIELD TEXT("\"1.mm\""), "elements[0].x: not a length" },
 		{ HEAD FIELD "\"elements\":[{\"type\":\"text\",\"x\":\"1mm\",\"y\":\"1mm\",\"w\":\"4mm\","
 			     "\"size\":\"3mm\",\"text\":\"{b}\"}]}",
 		  "t.json: elements[0].text: 'b' is not a declared field" },

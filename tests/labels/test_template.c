@@ -109,6 +109,18 @@ static void parse__lengths_become_dots(void **state)
 	assert_int_equal(l->el[0].x, 150);
 	assert_int_equal(l->el[0].h, 36);
 	lb_label_free(l);
+	/* 12.5 mm + 30 mm fits 50 mm; moved to 25 mm it does not. */
+	lb_template_free(t);
+	{
+		static const char off[] = HEAD FIELD TEXT("\"25mm\"");
+
+		assert_int_equal(lb_template_parse(off, strlen(off), "t.json", &t, err, sizeof(err)),
+				 LB_OK);
+		l = NULL;
+		assert_int_equal(lb_template_build(t, d, 203, &l, err, sizeof(err)), LB_ERR_RANGE);
+		assert_string_equal(err, "element 'a': box 200,8 240x24 is not on the 400x203 page");
+		assert_null(l);
+	}
 	assert_int_equal(lb_template_build(t, d, 600, &l, err, sizeof(err)), LB_ERR_ARG);
 	assert_string_equal(err, "600 dpi: labels are 203 or 300 dpi");
 	lb_data_free(d);

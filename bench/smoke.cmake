@@ -2,7 +2,8 @@
 # check that it exits 0 and prints its figures.  No figure is compared with
 # a target here: how fast the test machine is says nothing about the code.
 #   cmake -DBENCH_INGEST=<exe> -DBENCH_PARSE=<exe> -DBENCH_INSPECT=<exe>
-#         -DBENCH_FH_PARSE=<exe> -DBENCH_USB_LATENCY=<exe> -P smoke.cmake
+#         -DBENCH_FH_PARSE=<exe> -DBENCH_USB_LATENCY=<exe> -DBENCH_LABELS=<exe>
+#         -P smoke.cmake
 function(run_quick exe text_re json_obj json_key)
 	execute_process(COMMAND ${exe} --quick
 		RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -33,3 +34,4 @@ run_quick(${BENCH_FH_PARSE} "hid-pos +[0-9]+ +[0-9.]+" hid_pos reports_per_s)
 if(BENCH_USB_LATENCY) # built only with cmocka and umockdev
 	run_quick(${BENCH_USB_LATENCY} "usb scan to station event +: +[0-9]+ +p50 +[0-9.]+ ms" usb p99_ms)
 endif()
+run_quick(${BENCH_LABELS} "zpl 4x6 \\(lb_zpl_render\\) +[0-9]+" zpl labels_per_s)

@@ -18,6 +18,10 @@ const char *lb_strerror(int err)
 		return "internal error (a bug)";
 	case LB_ERR_RANGE:
 		return "field does not fit on the label";
+	case LB_ERR_TEMPLATE:
+		return "invalid label template or data";
+	case LB_ERR_VERIFY:
+		return "a barcode does not decode to its data";
 	default:
 		return "unknown error";
 	}

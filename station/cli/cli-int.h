@@ -60,6 +60,7 @@ int qc_cmd_import(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_audit(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_report(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_devices(struct qc_cli *c, int argc, char **argv);
+int qc_cmd_label(struct qc_cli *c, int argc, char **argv);
 
 /* The demo data set, embedded at build time (data/demo/orders.json). */
 extern const unsigned char qc_demo_data[];

@@ -34,6 +34,7 @@ static const char usage[] =
 	"  devices         list the USB scanners, scales and pedals (--watch: events)\n"
 	"  devices bind    bind the next scanning or pressing device to a role\n"
 	"  devices test    diagnose a scanner with the self-test barcode\n"
+	"  label           label templates; render as ZPL, PNG or PDF; command sheet\n"
 	"  version         print the version\n"
 	"  help [COMMAND]  show help for a command\n"
 	"\n"
@@ -282,6 +283,27 @@ static int help_for(const char *cmd)
 			     "64 usage (a malformed role); 69 USB cannot be used here (the message\n"
 			     "says why: no USB, or the udev rule to install); 73 the config cannot\n"
 			     "be written; 75 nothing scanned in time; 78 the config does not load.\n" },
+		{ "label", "usage: qcstation label templates [--json]\n"
+			   "       qcstation label render TEMPLATE --data FILE.json\n"
+			   "                 --format zpl|png|pdf [--dpi 203|300] [-o OUT] [--verify]\n"
+			   "       qcstation label commands [--format pdf|png] [--dpi 203|300]\n"
+			   "                 [-o OUT] [--verify]\n"
+			   "\n"
+			   "templates  the built-in label templates, each with its size and fields\n"
+			   "           (--json: one JSON document)\n"
+			   "render     fill TEMPLATE (a built-in name, or a template .json file)\n"
+			   "           with FILE.json and write ZPL II (safe for any data), a PNG\n"
+			   "           preview or a PDF; 203 dpi unless --dpi 300; stdout unless -o\n"
+			   "commands   the sheet of every command and defect-code barcode, for an\n"
+			   "           office printer (PDF at 300 dpi by default)\n"
+			   "\n"
+			   "  --verify  decode every barcode of the rendered label (zbar, libdmtx)\n"
+			   "            and compare it with its data; the report goes to stderr\n"
+			   "            and nothing is written when one differs (exit 1)\n"
+			   "\n"
+			   "Formats and templates: docs/labels.md.  Exit status 0, 1 when --verify\n"
+			   "found a mismatch, 64 usage, 65 bad template or data (the message names\n"
+			   "the file and field), 66 missing file, 73/74 cannot write.\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)
@@ -368,6 +390,8 @@ int st_cli_main(int argc, char **argv, const volatile sig_atomic_t *stop)
 		rc = qc_cmd_report(c, argc, argv);
 	} else if (!strcmp(cmd, "devices")) {
 		rc = qc_cmd_devices(c, argc, argv);
+	} else if (!strcmp(cmd, "label")) {
+		rc = qc_cmd_label(c, argc, argv);
 	} else {
 		qc_err("'%s' is not a qcstation command; see 'qcstation --help'", cmd);
 		rc = QC_EXIT_USAGE;

@@ -17,6 +17,8 @@ static const int codes[] = {
 	LB_ERR_TIMEOUT,
 	LB_ERR_BUG,
 	LB_ERR_RANGE,
+	LB_ERR_TEMPLATE,
+	LB_ERR_VERIFY,
 };
 
 static void strerror__every_code_described(void **state)

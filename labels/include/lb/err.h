@@ -16,6 +16,8 @@ enum lb_err {
 	LB_ERR_TIMEOUT = -4, /* timed out */
 	LB_ERR_BUG = -5,     /* internal invariant broken */
 	LB_ERR_RANGE = -100, /* field does not fit on the label */
+	LB_ERR_TEMPLATE = -101, /* a template or data file is invalid */
+	LB_ERR_VERIFY = -102,   /* a barcode did not decode to its data */
 };
 
 /* A static English description of err; never NULL ("unknown error" for codes

@@ -18,6 +18,16 @@ const char *lb_strerror(int err)
 		return "internal error (a bug)";
 	case LB_ERR_RANGE:
 		return "field does not fit on the label";
+	case LB_ERR_AGAIN:
+		return "in progress, try again";
+	case LB_ERR_PROTO:
+		return "the printer's reply is not valid";
+	case LB_ERR_NA:
+		return "not available on this transport";
+	case LB_ERR_NODEV:
+		return "no such printer";
+	case LB_ERR_REFUSED:
+		return "refused by the printer or spooler";
 	default:
 		return "unknown error";
 	}

@@ -32,6 +32,10 @@ static const char usage[] =
 	"  audit verify    check the hash chain over inspections and evidence\n"
 	"  report qc       first-pass yield, defects, inspectors, items on hold\n"
 	"  devices         list the USB scanners, scales and pedals (--watch: events)\n"
+	"  printers        the print queue and each printer's state\n"
+	"  label print     print a carrier's ZPL, PDF or PNG label as it is\n"
+	"  label reprint   print a job again (an operator and a reason)\n"
+	"  label void      cancel a job or void a printed label (audited)\n"
 	"  version         print the version\n"
 	"  help [COMMAND]  show help for a command\n"
 	"\n"
@@ -259,6 +263,38 @@ static int help_for(const char *cmd)
 			     "\n"
 			     "Exit status 0, or 69 when USB cannot be used here (the message says\n"
 			     "why: no USB, or the udev rule to install).\n" },
+		{ "printers", "usage: qcstation printers [--json]\n"
+			      "\n"
+			      "The print queue and each printer: its state as the station last saw\n"
+			      "it (ready, not_ready with the reason: paper out, head open, paused,\n"
+			      "ribbon out, no answer; offline), jobs waiting, jobs uncertain or\n"
+			      "failed that need an operator's decision, the last error, and whether\n"
+			      "a running station is printing them (docs/printing.md).\n"
+			      "\n"
+			      "  --json   one JSON document\n" },
+		{ "label", "usage: qcstation label print --file DOC [--printer NAME] [--copies N]\n"
+			   "                             [--format zpl|png|pdf] [--force]\n"
+			   "                             [--queue-only] [--wait SEC] [--json]\n"
+			   "       qcstation label reprint JOB --operator BADGE --reason TEXT\n"
+			   "                               [--printer NAME] [--json]\n"
+			   "       qcstation label void JOB --operator BADGE --reason TEXT [--json]\n"
+			   "\n"
+			   "print    queue a document as it is (a carrier's label: ZPL, PDF or PNG,\n"
+			   "         told by its first bytes) for the [printer].  A ZPL label made\n"
+			   "         for another resolution or a wider label (^PW, ^MU) is refused\n"
+			   "         (exit 65) unless --force.  When a station runs on this\n"
+			   "         database it prints the job; otherwise this command prints the\n"
+			   "         queue itself, waiting up to --wait seconds (default 30); a\n"
+			   "         printer that is not ready leaves the jobs queued (exit 75).\n"
+			   "         --queue-only only queues.\n"
+			   "reprint  queue job JOB's bytes again; allowed once it is done,\n"
+			   "         uncertain, failed or void; audited with operator and reason\n"
+			   "void     cancel a queued job, or settle an uncertain, failed or printed\n"
+			   "         one as void; audited with operator and reason\n"
+			   "\n"
+			   "Exit status: 0 printed (or handed to the running station), 64 usage,\n"
+			   "65 bad document or a decision the job's state refuses, 66 no such\n"
+			   "file, job or badge, 75 the printer is not ready: jobs stay queued.\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)
@@ -345,6 +381,20 @@ int st_cli_main(int argc, char **argv, const volatile sig_atomic_t *stop)
 		rc = qc_cmd_report(c, argc, argv);
 	} else if (!strcmp(cmd, "devices")) {
 		rc = qc_cmd_devices(c, argc, argv);
+	} else if (!strcmp(cmd, "printers")) {
+		rc = qc_cmd_printers(c, argc, argv);
+	} else if (!strcmp(cmd, "label") && argc > 1 && !strcmp(argv[1], "print")) {
+		/* print, reprint, void: cmd_print.c; the label model's
+		 * subcommands (templates, render, commands) join here. */
+		rc = qc_cmd_label_print(c, argc, argv);
+	} else if (!strcmp(cmd, "label") && argc > 1 && !strcmp(argv[1], "reprint")) {
+		rc = qc_cmd_label_reprint(c, argc, argv);
+	} else if (!strcmp(cmd, "label") && argc > 1 && !strcmp(argv[1], "void")) {
+		rc = qc_cmd_label_void(c, argc, argv);
+	} else if (!strcmp(cmd, "label")) {
+		qc_err("label: '%s' is not a label command; see 'qcstation label --help'",
+		       argc > 1 ? argv[1] : "");
+		rc = QC_EXIT_USAGE;
 	} else {
 		qc_err("'%s' is not a qcstation command; see 'qcstation --help'", cmd);
 		rc = QC_EXIT_USAGE;

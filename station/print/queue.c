@@ -15,13 +15,15 @@
  * mid-send show up as 'sending' (then 'uncertain') and never as a job
  * that silently prints again.
  */
+/* F_OFD_SETLK: a lock that belongs to an open file, not to the process
+ * (Linux 3.15+), so two queues of one process exclude each other too. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -105,8 +107,14 @@ static void resolve_uri(struct st_printq *q)
 	snprintf(q->uri, sizeof(q->uri), "%s", raw);
 }
 
+/* The drain lock is an open-file-description record lock (fcntl), not
+ * flock(): another process can ask whether it is held (F_OFD_GETLK,
+ * st_printq_holder()) without taking it, so "qcstation printers" never
+ * keeps a starting station from printing. */
 static int take_lock(struct st_printq *q, char *err, size_t errlen)
 {
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
 	if (!q->o.lock_path)
 		return ST_OK;
 	q->lock_fd = open(q->o.lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -114,15 +122,27 @@ static int take_lock(struct st_printq *q, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", q->o.lock_path, strerror(errno));
 		return ST_ERR_IO;
 	}
-	if (flock(q->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+	if (fcntl(q->lock_fd, F_OFD_SETLK, &fl) < 0) {
 		int e = errno;
+		bool held = e == EACCES || e == EAGAIN;
 
 		snprintf(err, errlen, "%s: %s", q->o.lock_path,
-			 e == EWOULDBLOCK ? "another qcstation prints from this database"
-					  : strerror(e));
-		return e == EWOULDBLOCK ? ST_ERR_BUSY : ST_ERR_IO;
+			 held ? "another qcstation prints from this database" : strerror(e));
+		return held ? ST_ERR_BUSY : ST_ERR_IO;
 	}
 	return ST_OK;
+}
+
+int st_printq_holder(const char *lock_path)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = open(lock_path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return 0; /* no lock file: no station ever printed from here */
+	rc = fcntl(fd, F_OFD_GETLK, &fl);
+	close(fd);
+	return rc == 0 && fl.l_type != F_UNLCK;
 }
 
 /* Record the printer's state; an event when it changed. */
@@ -288,7 +308,7 @@ void st_printq_free(struct st_printq *q)
 	if (q->bell_fd >= 0)
 		close(q->bell_fd);
 	if (q->lock_fd >= 0)
-		close(q->lock_fd); /* releases the flock */
+		close(q->lock_fd); /* releases the lock */
 	free(q);
 }
 
@@ -505,7 +525,7 @@ static int step_send(struct st_printq *q)
 int st_printq_dispatch(struct st_printq *q)
 {
 	uint64_t ticks;
-	int rc = ST_OK;
+	int rc = ST_OK, saved_errno = errno;
 
 	/* Clear the timer (it is re-armed by st_printq_pollfds()), and the
 	 * bell: another process queued a job. */
@@ -524,8 +544,10 @@ int st_printq_dispatch(struct st_printq *q)
 		case PQ_IDLE:
 			if (q->retry_at && now(q) >= q->retry_at)
 				q->retry_at = 0;
-			if (q->retry_at || (!q->kicked && now(q) < q->next_at))
+			if (q->retry_at || (!q->kicked && now(q) < q->next_at)) {
+				errno = saved_errno;
 				return ST_OK;
+			}
 			rc = begin_job(q);
 			break;
 		case PQ_QUERY:
@@ -543,6 +565,9 @@ int st_printq_dispatch(struct st_printq *q)
 	}
 	if (rc < 0)
 		st_log(q->o.log, LOG_ERR, "print queue: %s", st_store_errmsg(q->o.store));
+	/* The UI loops read errno after poll() and this call (EINTR from a
+	 * resize): the EAGAIN of the reads above must not reach them. */
+	errno = saved_errno;
 	return rc;
 }
 

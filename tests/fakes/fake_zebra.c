@@ -27,6 +27,7 @@ struct fz_client {
 	size_t len, cap;
 	uint8_t *job; /* recorded bytes */
 	size_t jlen, jcap;
+	bool stalled; /* answered a status while st.stall was set */
 };
 
 struct fake_zebra {
@@ -98,7 +99,7 @@ static void process(struct fake_zebra *z, struct fz_client *c, bool eof)
 {
 	size_t i = 0;
 
-	while (i < c->len) {
+	while (i < c->len && !(c->stalled && !eof)) {
 		uint8_t *b = c->buf + i;
 		size_t left = c->len - i;
 
@@ -108,6 +109,7 @@ static void process(struct fake_zebra *z, struct fz_client *c, bool eof)
 				z->queries++;
 				if (!z->st.silent && !z->st.no_hqes)
 					answer_hqes(c->fd, &z->st);
+				c->stalled = z->st.stall;
 				pthread_mutex_unlock(&z->lock);
 				i += 5;
 				continue;
@@ -168,16 +170,26 @@ static void *serve(void *ud)
 		p[n].fd = z->lfd;
 		p[n].events = POLLIN;
 		map[n++] = -2;
+		pthread_mutex_lock(&z->lock);
 		for (int i = 0; i < FZ_CLIENTS; i++)
-			if (z->c[i].fd >= 0) {
+			if (z->c[i].stalled && !z->st.stall)
+				z->c[i].stalled = false;
+		pthread_mutex_unlock(&z->lock);
+		for (int i = 0; i < FZ_CLIENTS; i++)
+			if (z->c[i].fd >= 0 && !z->c[i].stalled) {
 				p[n].fd = z->c[i].fd;
 				p[n].events = POLLIN;
 				map[n++] = i;
 			}
 		if (poll(p, n, -1) < 0 && errno != EINTR)
 			break;
-		if (p[0].revents)
-			break;
+		if (p[0].revents) {
+			char b = 0;
+
+			if (read(z->wake[0], &b, 1) != 1 || b == 'x')
+				break;
+			continue; /* the state changed: poll again */
+		}
 		if (p[1].revents & POLLIN) {
 			int fd = accept(z->lfd, NULL, NULL);
 
@@ -265,6 +277,7 @@ void fake_zebra_set(struct fake_zebra *z, const struct fake_zebra_state *st)
 	pthread_mutex_lock(&z->lock);
 	z->st = *st;
 	pthread_mutex_unlock(&z->lock);
+	assert_int_equal(write(z->wake[1], "n", 1), 1); /* the server looks again */
 }
 
 size_t fake_zebra_jobs(struct fake_zebra *z)

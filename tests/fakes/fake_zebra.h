@@ -25,6 +25,9 @@ struct fake_zebra_state {
 	unsigned flags;
 	bool silent;
 	bool no_hqes; /* old firmware: ~HS only */
+	bool stall;   /* after answering a status, read nothing more from that
+			 connection (a printer that stopped taking data mid-job)
+			 until stall is cleared; what was sent is then recorded */
 };
 
 /* Start the printer (fails the test when it cannot); free with

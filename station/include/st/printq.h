@@ -17,8 +17,8 @@
  *      (reprint or void): a retry never prints a label twice.
  *
  * Only one process drains a database's queue: st_printq_new() takes an
- * exclusive lock on a file beside the database (lock_path); a second
- * taker gets ST_ERR_BUSY.  Jobs left 'sending' by a crash become
+ * exclusive lock (fcntl) on a file beside the database (lock_path); a
+ * second taker gets ST_ERR_BUSY.  Jobs left 'sending' by a crash become
  * 'uncertain' when the lock holder starts.  docs/internals/print-queue.md.
  */
 #ifndef QC_STATION_PRINTQ_H
@@ -98,6 +98,10 @@ void st_printq_info(const struct st_printq *q, struct st_printq_info *out);
  * Returns 0, ST_ERR_NOTFOUND (no lock file: no station ever ran) or
  * ST_ERR_IO. */
 int st_printq_ring(const char *lock_path);
+
+/* Whether a queue (a running station) holds the drain lock at lock_path:
+ * 1 or 0.  Asks without taking it. */
+int st_printq_holder(const char *lock_path);
 
 /* For the CLI: dispatch and poll until no job of this printer is queued
  * (0), the printer proved not ready or unreachable once the jobs were

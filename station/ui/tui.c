@@ -232,6 +232,16 @@ void st_tui_emit(json_t *ev, void *tui)
 		on_inspection(t, ev);
 	} else if (!strcmp(name, "prompt")) {
 		set_text(t->prompt, sizeof(t->prompt), s(ev, "message"));
+	} else if (!strcmp(name, "printer")) {
+		/* Printing never takes the banner: the log says why labels wait. */
+		add_log(t, strcmp(s(ev, "state"), "ready") ? TUI_LOG_BAD : TUI_LOG_INFO,
+			"printer %s  %s%s%s (%lld waiting)", s(ev, "printer"), s(ev, "state"),
+			*s(ev, "reason") ? ": " : "", s(ev, "reason"),
+			(long long)json_integer_value(json_object_get(ev, "waiting")));
+	} else if (!strcmp(name, "print")) {
+		add_log(t, strcmp(s(ev, "state"), "done") ? TUI_LOG_BAD : TUI_LOG_INFO,
+			"label job %lld %s%s%s", (long long)json_integer_value(json_object_get(ev, "job")),
+			s(ev, "state"), *s(ev, "error") ? ": " : "", s(ev, "error"));
 	} else if (!strcmp(name, "shutdown")) {
 		t->shutdown_seen = true;
 		t->shutdown_scans = (long long)json_integer_value(json_object_get(ev, "scans"));

@@ -6,6 +6,8 @@
  *    nothing prints; the printer is ready, each job prints once, in order;
  *  - a job queued while the station runs is printed by the station (the
  *    CLI rings it);
+ *  - while the printer holds a job and reads nothing, a scan is still
+ *    answered at once (scanning never waits for printing);
  *  - the station is killed (SIGKILL) while a job is being sent (the printer
  *    stopped reading mid-job): after the restart the job is 'uncertain'
  *    and never sent again by itself; other jobs queued meanwhile print
@@ -254,6 +256,23 @@ static void print__waits_for_paper_then_each_job_once_across_restart(void **stat
 	assert_non_null(strstr(out, "\"by\":\"station\""));
 	free(out);
 	assert_true(db_becomes(f, "SELECT state FROM label_job WHERE id = 4", "sending", 10000));
+	/* Scanning never waits for printing: the printer holds a job and
+	 * reads nothing, and a badge scanned now logs in at once. */
+	{
+		long long t0 = mono_ms();
+		json_t *ev;
+		bool login = false;
+
+		proc_write(&p, "BADGE-0001\n", 11);
+		while (!login && (ev = proc_event(&p, 2000)) != NULL) {
+			login = !strcmp(json_string_value(json_object_get(ev, "event")), "login");
+			json_decref(ev);
+		}
+		assert_true(login);
+		assert_true(mono_ms() - t0 < 2000);
+		assert_true(db_becomes(f, "SELECT state FROM label_job WHERE id = 4", "sending",
+				       100)); /* still held */
+	}
 	kill(p.pid, SIGKILL);
 	assert_int_equal(proc_wait(&p), 128 + SIGKILL);
 
@@ -323,6 +342,35 @@ static void print__waits_for_paper_then_each_job_once_across_restart(void **stat
 	assert_int_equal(proc_wait(&p), 0);
 }
 
+/* No station running: the command prints the queue itself, or leaves it
+ * queued (exit 75) when the printer is not ready. */
+static void print__without_a_station_prints_directly(void **state)
+{
+	struct fx *f = *state;
+	struct fake_zebra_state st = { .flags = LB_ST_HEAD_OPEN };
+	const char *file = doc(f, "direct.zpl", ZPL[0]);
+	const char *argv[] = { "qcstation", "--config", f->ini, "--db", f->db, "label", "print",
+			       "--file", file, NULL };
+	char *out = NULL, *err = NULL;
+
+	fake_zebra_set(f->z, &st);
+	assert_int_equal(run(argv, NULL, 0, &out, &err), 75);
+	assert_non_null(strstr(out, "waiting: head open"));
+	assert_int_equal(fake_zebra_jobs(f->z), 0);
+	free(out);
+	free(err);
+
+	st.flags = 0;
+	fake_zebra_set(f->z, &st);
+	assert_int_equal(label_print(f, file, false, &out), 0);
+	assert_non_null(strstr(out, "\"by\":\"printed\""));
+	free(out);
+	/* Both jobs, the one that waited first, each once. */
+	assert_int_equal(fake_zebra_jobs(f->z), 2);
+	assert_int_equal(copies_of(f, ZPL[0]), 2);
+	assert_true(db_becomes(f, "SELECT group_concat(state) FROM label_job", "done,done", 100));
+}
+
 static void print__wrong_resolution_refused(void **state)
 {
 	struct fx *f = *state;
@@ -342,6 +390,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			print__waits_for_paper_then_each_job_once_across_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(print__without_a_station_prints_directly, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(print__wrong_resolution_refused, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);

@@ -292,9 +292,10 @@ static int help_for(const char *cmd)
 			   "void     cancel a queued job, or settle an uncertain, failed or printed\n"
 			   "         one as void; audited with operator and reason\n"
 			   "\n"
-			   "Exit status: 0 printed (or handed to the running station), 64 usage,\n"
-			   "65 bad document or a decision the job's state refuses, 66 no such\n"
-			   "file, job or badge, 75 the printer is not ready: jobs stay queued.\n" },
+			   "Exit status: 0 printed (or handed to the running station), 1 a job\n"
+			   "ended uncertain or failed, 64 usage, 65 bad document (or a format the\n"
+			   "printer does not take) or a decision the job's state refuses, 66 no\n"
+			   "such file, job or badge, 75 the printer is not ready: jobs stay queued.\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)

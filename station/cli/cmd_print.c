@@ -145,12 +145,13 @@ out:
 	return ex;
 }
 
-/* Report one job's fate after deliver(). */
-static void report_jobs(struct st_store *s, const int64_t *ids, size_t n, const char *how,
+/* Report the jobs' fate after deliver(); false when one ended badly
+ * (uncertain, failed). */
+static bool report_jobs(struct st_store *s, const int64_t *ids, size_t n, const char *how,
 			const struct deliver *d, const char *what)
 {
 	json_t *arr = json_array();
-	bool all_done = true;
+	bool all_done = true, bad = false;
 
 	for (size_t i = 0; i < n; i++) {
 		struct st_label_job j;
@@ -159,6 +160,8 @@ static void report_jobs(struct st_store *s, const int64_t *ids, size_t n, const 
 			continue;
 		if (strcmp(j.state, "done"))
 			all_done = false;
+		if (!strcmp(j.state, "uncertain") || !strcmp(j.state, "failed"))
+			bad = true;
 		if (d->json) {
 			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s}", "job",
 							     (json_int_t)j.id, "uuid", j.uuid,
@@ -189,6 +192,14 @@ static void report_jobs(struct st_store *s, const int64_t *ids, size_t n, const 
 			printf("waiting: %s (the jobs stay queued; 'qcstation run' prints them, or run"
 			       " this again)\n", d->reason);
 	}
+	return !bad;
+}
+
+/* tcp:// and usb: printers take ZPL only (lb_transport_accepts()). */
+static bool printer_takes(const struct st_config *cfg, enum lb_format fmt)
+{
+	return fmt == LB_FMT_ZPL || (strncmp(cfg->printer.uri, "tcp://", 6) &&
+				     strncmp(cfg->printer.uri, "usb:", 4));
 }
 
 /* ---- label print ---------------------------------------------------------- */
@@ -336,6 +347,13 @@ int qc_cmd_label_print(struct qc_cli *c, int argc, char **argv)
 	} else {
 		fmt = (enum lb_format)got;
 	}
+	if (!printer_takes(&c->cfg, fmt)) {
+		qc_err("%s: a %s document, but printer %s (%s) prints ZPL only (print it on a"
+		       " cups: queue)", file, lb_format_name(fmt), c->cfg.printer.name,
+		       c->cfg.printer.uri);
+		rc = QC_EXIT_DATAERR;
+		goto out;
+	}
 	if (fmt == LB_FMT_ZPL) {
 		struct lb_zpl_geom g;
 
@@ -388,7 +406,8 @@ int qc_cmd_label_print(struct qc_cli *c, int argc, char **argv)
 		goto out;
 	}
 	rc = deliver(c, s, &d, &how);
-	report_jobs(s, ids, (size_t)copies, how, &d, "print");
+	if (!report_jobs(s, ids, (size_t)copies, how, &d, "print") && rc == QC_EXIT_OK)
+		rc = QC_EXIT_FAIL;
 out:
 	st_store_close(s);
 	free(doc);
@@ -544,7 +563,8 @@ int qc_cmd_label_reprint(struct qc_cli *c, int argc, char **argv)
 			printf("job %lld reprinted as job %lld (by %s: %s)\n", (long long)dc.job,
 			       (long long)nid, op.badge, dc.reason);
 		rc = deliver(c, s, &d, &how);
-		report_jobs(s, &nid, 1, how, &d, "reprint");
+		if (!report_jobs(s, &nid, 1, how, &d, "reprint") && rc == QC_EXIT_OK)
+			rc = QC_EXIT_FAIL;
 	}
 	st_store_close(s);
 	return rc;

@@ -542,8 +542,12 @@ int st_printq_dispatch(struct st_printq *q)
 
 		switch (q->phase) {
 		case PQ_IDLE:
-			if (q->retry_at && now(q) >= q->retry_at)
+			/* Due, or the clock was set back past the whole wait. */
+			if (q->retry_at && (now(q) >= q->retry_at ||
+					    q->retry_at - now(q) > q->pc->retry_max_ms)) {
 				q->retry_at = 0;
+				q->kicked = true; /* the job that waited */
+			}
 			if (q->retry_at || (!q->kicked && now(q) < q->next_at)) {
 				errno = saved_errno;
 				return ST_OK;

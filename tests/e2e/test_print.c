@@ -383,6 +383,13 @@ static void print__wrong_resolution_refused(void **state)
 	assert_int_equal(fake_zebra_jobs(f->z), 0);
 	free(out);
 	free(err);
+	/* A PDF for a ZPL printer is refused before it is queued. */
+	argv[8] = doc(f, "invoice.pdf", "%PDF-1.4\n");
+	assert_int_equal(run(argv, NULL, 0, &out, &err), 65);
+	assert_non_null(strstr(err, "prints ZPL only"));
+	free(out);
+	free(err);
+	assert_true(db_becomes(f, "SELECT count(*) FROM label_job", "0", 100));
 }
 
 int main(void)

@@ -300,6 +300,14 @@ static void printq__waits_while_paper_out_then_prints_once(void **state)
 	assert_int_equal(info.retry_at_ms, f->now + 2000);
 	assert_int_equal(fake_zebra_jobs(f->z), 0);
 
+	/* The clock set back an hour: the wait does not become an hour. */
+	queries = fake_zebra_queries(f->z);
+	f->now -= 3600000;
+	assert_true(pump(f, reason_is, "head open", 3000));
+	assert_true(pump(f, idle_waiting, NULL, 3000));
+	assert_true(fake_zebra_queries(f->z) > queries);
+	f->now += 3600000;
+
 	/* No answer at all counts as not ready. */
 	st.flags = 0;
 	st.silent = true;
@@ -312,7 +320,7 @@ static void printq__waits_while_paper_out_then_prints_once(void **state)
 	/* Ready: it prints, once. */
 	st.silent = false;
 	fake_zebra_set(f->z, &st);
-	f->now += 4000;
+	f->now += 8000; /* four failures in a row: the cap */
 	assert_true(pump(f, jobs_recorded, &one, 3000));
 	assert_true(pump(f, job_in_state, &(struct want){ id, "done" },
 			 3000));

@@ -401,6 +401,51 @@ static void printq__stopped_mid_send_is_uncertain_never_resent(void **state)
 	assert_int_equal(fake_zebra_jobs(f->z), 2);
 }
 
+/* The printer stops reading part-way through a job too big for the socket
+ * buffers: the send times out with bytes gone, the job is uncertain, and
+ * no retry sends it again. */
+static void printq__cut_off_mid_job_is_uncertain(void **state)
+{
+	struct fx *f = *state;
+	struct fake_zebra_state st = { .stall = true };
+	size_t big = 12u << 20, n;
+	char *zpl = malloc(big + 1);
+	struct st_label_job j;
+	int64_t id;
+	bool seen = false;
+	json_t *ev;
+	size_t i;
+
+	assert_non_null(zpl);
+	memset(zpl, 'A', big);
+	memcpy(zpl, "^XA^FD", 6);
+	memcpy(zpl + big - 6, "^FS^XZ", 6);
+	zpl[big] = '\0';
+	st_printq_free(f->q);
+	f->cfg.printer.io_timeout_ms = 300;
+	q_open(f);
+	fake_zebra_set(f->z, &st);
+	id = add_job(f, zpl, "zpl");
+	assert_true(pump(f, job_in_state, &(struct want){ id, "uncertain" }, 10000));
+	json_array_foreach(f->events, i, ev)
+		if (!strcmp(json_string_value(json_object_get(ev, "event")), "print") &&
+		    !strcmp(json_string_value(json_object_get(ev, "state")), "uncertain"))
+			seen = true;
+	assert_true(seen);
+	assert_int_equal(st_store_label_job_get(f->store, id, &j), ST_OK);
+	assert_non_null(strstr(j.last_error, "took nothing"));
+
+	/* The printer reads again; time passes: nothing is sent again. */
+	st.stall = false;
+	fake_zebra_set(f->z, &st);
+	f->now += 60000;
+	assert_true(fake_zebra_wait_jobs(f->z, 1, 5000)); /* the part that got there */
+	assert_false(pump(f, jobs_recorded, &(size_t){ 2 }, 500));
+	free(fake_zebra_job(f->z, 0, &n));
+	assert_true(n < big);
+	free(zpl);
+}
+
 static void printq__void_queued_job_never_prints(void **state)
 {
 	struct fx *f = *state;
@@ -524,6 +569,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(printq__stopped_mid_send_is_uncertain_never_resent,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(printq__cut_off_mid_job_is_uncertain, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(printq__void_queued_job_never_prints, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(printq__one_drainer_and_the_bell, setup, teardown),

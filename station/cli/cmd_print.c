@@ -458,8 +458,10 @@ static int parse_decision(struct qc_cli *c, int argc, char **argv, const char *v
 		qc_err("label %s: JOB, --operator BADGE and --reason TEXT are required", verb);
 		return QC_EXIT_USAGE;
 	}
-	if (!*dc->reason || strlen(dc->reason) > ST_LABEL_REASON_MAX) {
-		qc_err("label %s: --reason must say why, in 1 to %d bytes", verb,
+	if (!*dc->reason || strlen(dc->reason) > ST_LABEL_REASON_MAX ||
+	    !st_utf8_valid((const uint8_t *)dc->reason, strlen(dc->reason)) ||
+	    !st_utf8_valid((const uint8_t *)dc->badge, strlen(dc->badge))) {
+		qc_err("label %s: --reason must say why, in 1 to %d bytes of UTF-8 text", verb,
 		       ST_LABEL_REASON_MAX);
 		return QC_EXIT_USAGE;
 	}
@@ -586,10 +588,15 @@ int qc_cmd_label_void(struct qc_cli *c, int argc, char **argv)
 	if (rc == QC_EXIT_OK)
 		rc = decide(c, s, &dc, &op, "void", NULL);
 	if (rc == QC_EXIT_OK) {
-		if (dc.json)
-			printf("{\"action\":\"void\",\"job\":%lld,\"operator\":\"%s\"}\n",
-			       (long long)dc.job, op.badge);
-		else
+		if (dc.json) {
+			json_t *o = json_pack("{s:s, s:I, s:s, s:s}", "action", "void", "job",
+					      (json_int_t)dc.job, "operator", op.badge, "reason",
+					      dc.reason);
+
+			json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			putchar('\n');
+			json_decref(o);
+		} else
 			printf("job %lld void (by %s: %s)\n", (long long)dc.job, op.badge, dc.reason);
 	}
 	st_store_close(s);

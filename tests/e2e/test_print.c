@@ -371,6 +371,57 @@ static void print__without_a_station_prints_directly(void **state)
 	assert_true(db_becomes(f, "SELECT group_concat(state) FROM label_job", "done,done", 100));
 }
 
+/* Reprint and void: an operator of this store and a reason, or nothing
+ * happens; each decision is one outbox event. */
+static void print__decisions_need_operator_and_reason(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		const char *verb, *job, *badge, *reason;
+		int rc;
+		const char *msg;
+	} t[] = {
+		{ "void", "1", "BADGE-0001", NULL, 64, "--reason TEXT are required" },
+		{ "void", "1", NULL, "x", 64, "--operator BADGE" },
+		{ "void", "1", "BADGE-0001", "", 64, "must say why" },
+		{ "void", "1", "BADGE-0001", "bad \xff byte", 64, "UTF-8" },
+		{ "void", "1", "BADGE-9999", "gone", 66, "belongs to no operator" },
+		{ "void", "42", "BADGE-0001", "gone", 66, "no such job" },
+		{ "reprint", "1", "BADGE-0001", "again", 65, "is queued: it will print" },
+		{ "void", "1", "BADGE-0001", "customer cancelled", 0, "" },
+		{ "void", "1", "BADGE-0001", "twice", 65, "nothing left to void" },
+	};
+	char *out = NULL;
+
+	assert_int_equal(label_print(f, doc(f, "a.zpl", ZPL[0]), true, &out), 0);
+	free(out);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *argv[16] = { "qcstation", "--config", f->ini, "--db", f->db, "label",
+					 t[i].verb, t[i].job };
+		int n = 8;
+		char *err = NULL;
+
+		if (t[i].badge) {
+			argv[n++] = "--operator";
+			argv[n++] = t[i].badge;
+		}
+		if (t[i].reason) {
+			argv[n++] = "--reason";
+			argv[n++] = t[i].reason;
+		}
+		print_message("label %s %s\n", t[i].verb, t[i].job);
+		assert_int_equal(run(argv, NULL, 0, &out, &err), t[i].rc);
+		assert_non_null(strstr(err, t[i].msg));
+		free(out);
+		free(err);
+	}
+	assert_true(db_becomes(f, "SELECT count(*) FROM outbox WHERE type = 'label_void'", "1",
+			       100));
+	assert_true(db_becomes(f, "SELECT reason FROM label_job_action", "customer cancelled",
+			       100));
+	assert_int_equal(fake_zebra_jobs(f->z), 0);
+}
+
 static void print__wrong_resolution_refused(void **state)
 {
 	struct fx *f = *state;
@@ -398,6 +449,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			print__waits_for_paper_then_each_job_once_across_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(print__without_a_station_prints_directly, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(print__decisions_need_operator_and_reason, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(print__wrong_resolution_refused, setup, teardown),
 	};

@@ -233,7 +233,14 @@ void st_tui_emit(json_t *ev, void *tui)
 	} else if (!strcmp(name, "prompt")) {
 		set_text(t->prompt, sizeof(t->prompt), s(ev, "message"));
 	} else if (!strcmp(name, "printer")) {
-		/* Printing never takes the banner: the log says why labels wait. */
+		/* Printing never takes the banner: the title bar and the log say
+		 * why labels wait. */
+		if (strcmp(s(ev, "state"), "ready"))
+			snprintf(t->printer_msg, sizeof(t->printer_msg), "Printer: %s (%lld)",
+				 *s(ev, "reason") ? s(ev, "reason") : s(ev, "state"),
+				 (long long)json_integer_value(json_object_get(ev, "waiting")));
+		else
+			t->printer_msg[0] = '\0';
 		add_log(t, strcmp(s(ev, "state"), "ready") ? TUI_LOG_BAD : TUI_LOG_INFO,
 			"printer %s  %s%s%s (%lld waiting)", s(ev, "printer"), s(ev, "state"),
 			*s(ev, "reason") ? ": " : "", s(ev, "reason"),

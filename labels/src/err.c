@@ -22,6 +22,16 @@ const char *lb_strerror(int err)
 		return "invalid label template or data";
 	case LB_ERR_VERIFY:
 		return "a barcode does not decode to its data";
+	case LB_ERR_AGAIN:
+		return "in progress, try again";
+	case LB_ERR_PROTO:
+		return "the printer's reply is not valid";
+	case LB_ERR_NA:
+		return "not available on this transport";
+	case LB_ERR_NODEV:
+		return "no such printer";
+	case LB_ERR_REFUSED:
+		return "refused by the printer or spooler";
 	default:
 		return "unknown error";
 	}

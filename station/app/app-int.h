@@ -65,6 +65,9 @@ struct st_app {
 		const char *driver;           /* static, or NULL */
 		enum fh_class cls;
 	} devs[APP_DEVS_MAX];                 /* attached: for their DETACHED */
+
+	/* The print queue (app_print.c); NULL = not printing here. */
+	struct st_printq *printq;
 };
 
 /* ---- app_evidence.c ---------------------------------------------------------- */
@@ -102,6 +105,17 @@ int app_devices_dispatch(struct st_app *app);
  * via, term and aim say how it came; source/role as for a scan. */
 int app_selftest(struct st_app *app, const uint8_t *raw, size_t n, const char *aim, int via,
 		 int term, const char *source, const char *role);
+
+/* ---- app_print.c ------------------------------------------------------------ */
+
+/* Start the print queue ([printer]); when it cannot start, a warning and a
+ * "printer" event, and 0 (the station runs without printing).  Errors:
+ * ST_ERR_NOMEM. */
+int app_print_init(struct st_app *app);
+void app_print_fini(struct st_app *app);
+int app_print_pollfds(struct st_app *app, struct pollfd *fds, size_t cap);
+int app_print_timeout_ms(const struct st_app *app);
+int app_print_dispatch(struct st_app *app);
 
 /* ---- app_qc.c ------------------------------------------------------------ */
 

@@ -82,6 +82,8 @@ int st_app_new(const struct st_app_opts *o, struct st_app **out)
 			rc = app_evidence_init(app, err, sizeof(err));
 		if (rc == ST_OK)
 			rc = app_devices_init(app);
+		if (rc == ST_OK)
+			rc = app_print_init(app);
 		if (rc < 0) {
 			st_log(app->log, LOG_ERR, "%s", err);
 			st_app_free(app);
@@ -99,6 +101,7 @@ void st_app_free(struct st_app *app)
 	json_decref(app->pending);
 	app_qc_fini(app);
 	app_evidence_fini(app);
+	app_print_fini(app); /* before USB: a usb: printer is a USB device */
 	app_devices_fini(app);
 	free(app->order);
 	free(app);
@@ -486,12 +489,18 @@ int st_app_pollfds(struct st_app *app, struct pollfd *fds, size_t cap)
 			k = (int)(cap - n); /* the rest wait for the timeout */
 		n += (size_t)k;
 	}
+	if (n < cap)
+		n += (size_t)app_print_pollfds(app, fds + n, cap - n);
 	return (int)n;
 }
 
 int st_app_timeout_ms(const struct st_app *app)
 {
-	return app_devices_timeout_ms(app);
+	int usb = app_devices_timeout_ms(app), print = app_print_timeout_ms(app);
+
+	if (usb < 0)
+		return print;
+	return print >= 0 && print < usb ? print : usb;
 }
 
 int st_app_dispatch(struct st_app *app)
@@ -505,6 +514,10 @@ int st_app_dispatch(struct st_app *app)
 			rc = app_evidence_ready(app);
 	}
 	got = app_devices_dispatch(app);
+	if (got < 0 && rc == ST_OK)
+		rc = got;
+	/* Printing after the scans and devices: it never holds them up. */
+	got = app_print_dispatch(app);
 	if (got < 0 && rc == ST_OK)
 		rc = got;
 	return rc;

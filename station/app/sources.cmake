@@ -3,6 +3,7 @@ target_sources(st PRIVATE
 	${CMAKE_CURRENT_LIST_DIR}/app_qc.c
 	${CMAKE_CURRENT_LIST_DIR}/app_evidence.c
 	${CMAKE_CURRENT_LIST_DIR}/app_devices.c
+	${CMAKE_CURRENT_LIST_DIR}/app_print.c
 	${CMAKE_BINARY_DIR}/checklists_data.c)
 
 # The default checklist templates are built in, so the station works without

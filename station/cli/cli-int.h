@@ -61,6 +61,12 @@ int qc_cmd_audit(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_report(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_devices(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_label(struct qc_cli *c, int argc, char **argv);
+/* Printing (cmd_print.c): "printers", and "label print|reprint|void"
+ * (argv[0] is "label", argv[1] the subcommand). */
+int qc_cmd_printers(struct qc_cli *c, int argc, char **argv);
+int qc_cmd_label_print(struct qc_cli *c, int argc, char **argv);
+int qc_cmd_label_reprint(struct qc_cli *c, int argc, char **argv);
+int qc_cmd_label_void(struct qc_cli *c, int argc, char **argv);
 
 /* The demo data set, embedded at build time (data/demo/orders.json). */
 extern const unsigned char qc_demo_data[];

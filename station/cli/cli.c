@@ -35,6 +35,10 @@ static const char usage[] =
 	"  devices bind    bind the next scanning or pressing device to a role\n"
 	"  devices test    diagnose a scanner with the self-test barcode\n"
 	"  label           label templates; render as ZPL, PNG or PDF; command sheet\n"
+	"  printers        the print queue and each printer's state\n"
+	"  label print     print a carrier's ZPL, PDF or PNG label as it is\n"
+	"  label reprint   print a job again (an operator and a reason)\n"
+	"  label void      cancel a job or void a printed label (audited)\n"
 	"  version         print the version\n"
 	"  help [COMMAND]  show help for a command\n"
 	"\n"
@@ -283,11 +287,26 @@ static int help_for(const char *cmd)
 			     "64 usage (a malformed role); 69 USB cannot be used here (the message\n"
 			     "says why: no USB, or the udev rule to install); 73 the config cannot\n"
 			     "be written; 75 nothing scanned in time; 78 the config does not load.\n" },
+		{ "printers", "usage: qcstation printers [--json]\n"
+			      "\n"
+			      "The print queue and each printer: its state as the station last saw\n"
+			      "it (ready, not_ready with the reason: paper out, head open, paused,\n"
+			      "ribbon out, no answer; offline), jobs waiting, jobs uncertain or\n"
+			      "failed that need an operator's decision, the last error, and whether\n"
+			      "a running station is printing them (docs/printing.md).\n"
+			      "\n"
+			      "  --json   one JSON document\n" },
 		{ "label", "usage: qcstation label templates [--json]\n"
 			   "       qcstation label render TEMPLATE --data FILE.json\n"
 			   "                 --format zpl|png|pdf [--dpi 203|300] [-o OUT] [--verify]\n"
 			   "       qcstation label commands [--format pdf|png] [--dpi 203|300]\n"
 			   "                 [-o OUT] [--verify]\n"
+			   "       qcstation label print --file DOC [--printer NAME] [--copies N]\n"
+			   "                             [--format zpl|png|pdf] [--force]\n"
+			   "                             [--queue-only] [--wait SEC] [--json]\n"
+			   "       qcstation label reprint JOB --operator BADGE --reason TEXT\n"
+			   "                               [--printer NAME] [--json]\n"
+			   "       qcstation label void JOB --operator BADGE --reason TEXT [--json]\n"
 			   "\n"
 			   "templates  the built-in label templates, each with its size and fields\n"
 			   "           (--json: one JSON document)\n"
@@ -303,7 +322,25 @@ static int help_for(const char *cmd)
 			   "\n"
 			   "Formats and templates: docs/labels.md.  Exit status 0, 1 when --verify\n"
 			   "found a mismatch, 64 usage, 65 bad template or data (the message names\n"
-			   "the file and field), 66 missing file, 73/74 cannot write.\n" },
+			   "the file and field), 66 missing file, 73/74 cannot write.\n"
+			   "\n"
+			   "print    queue a document as it is (a carrier's label: ZPL, PDF or PNG,\n"
+			   "         told by its first bytes) for the [printer].  A ZPL label made\n"
+			   "         for another resolution or a wider label (^PW, ^MU) is refused\n"
+			   "         (exit 65) unless --force.  When a station runs on this\n"
+			   "         database it prints the job; otherwise this command prints the\n"
+			   "         queue itself, waiting up to --wait seconds (default 30); a\n"
+			   "         printer that is not ready leaves the jobs queued (exit 75).\n"
+			   "         --queue-only only queues.\n"
+			   "reprint  queue job JOB's bytes again; allowed once it is done,\n"
+			   "         uncertain, failed or void; audited with operator and reason\n"
+			   "void     cancel a queued job, or settle an uncertain, failed or printed\n"
+			   "         one as void; audited with operator and reason\n"
+			   "\n"
+			   "Exit status: 0 printed (or handed to the running station), 1 a job\n"
+			   "ended uncertain or failed, 64 usage, 65 bad document (or a format the\n"
+			   "printer does not take) or a decision the job's state refuses, 66 no\n"
+			   "such file, job or badge, 75 the printer is not ready: jobs stay queued.\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)
@@ -390,6 +427,16 @@ int st_cli_main(int argc, char **argv, const volatile sig_atomic_t *stop)
 		rc = qc_cmd_report(c, argc, argv);
 	} else if (!strcmp(cmd, "devices")) {
 		rc = qc_cmd_devices(c, argc, argv);
+	} else if (!strcmp(cmd, "printers")) {
+		rc = qc_cmd_printers(c, argc, argv);
+	} else if (!strcmp(cmd, "label") && argc > 1 && !strcmp(argv[1], "print")) {
+		/* print, reprint, void: the print queue (cmd_print.c);
+		 * templates, render, commands: the label model (cmd_label.c). */
+		rc = qc_cmd_label_print(c, argc, argv);
+	} else if (!strcmp(cmd, "label") && argc > 1 && !strcmp(argv[1], "reprint")) {
+		rc = qc_cmd_label_reprint(c, argc, argv);
+	} else if (!strcmp(cmd, "label") && argc > 1 && !strcmp(argv[1], "void")) {
+		rc = qc_cmd_label_void(c, argc, argv);
 	} else if (!strcmp(cmd, "label")) {
 		rc = qc_cmd_label(c, argc, argv);
 	} else {

@@ -72,6 +72,14 @@ void st_config_defaults(struct st_config *cfg)
 	cfg->usb = ST_USB_AUTO;
 	cfg->expect_aim = true;
 	fh_buttons_map_init(&cfg->button_map);
+	copy_str(cfg->printer.name, sizeof(cfg->printer.name), "label");
+	cfg->printer.dpi = 203;
+	cfg->printer.width_um = 101600; /* 4 inches: the 4x6 shipping label */
+	cfg->printer.status = true;
+	cfg->printer.retry_min_ms = 1000;
+	cfg->printer.retry_max_ms = 60000;
+	cfg->printer.status_timeout_ms = 3000;
+	cfg->printer.io_timeout_ms = 10000;
 	bind_patterns(cfg);
 }
 
@@ -270,6 +278,100 @@ static int on_buttons(struct parse_state *ps, const char *k, const char *v)
 	return 1;
 }
 
+/* "4in", "101.6mm", "812dots" (at the configured dpi, so dpi must come
+ * first in the file for dots) into micrometres. */
+static int set_width(struct parse_state *ps, const char *k, const char *v)
+{
+	struct st_config_printer *p = &ps->cfg->printer;
+	long whole = 0, frac = 0, fdiv = 1;
+	const char *c = v;
+	long um;
+
+	while (*c >= '0' && *c <= '9' && whole < 1000000)
+		whole = whole * 10 + (*c++ - '0');
+	if (*c == '.') {
+		c++;
+		while (*c >= '0' && *c <= '9' && fdiv < 1000) {
+			frac = frac * 10 + (*c++ - '0');
+			fdiv *= 10;
+		}
+	}
+	if (c == v || (whole == 0 && frac == 0))
+		return fail(ps, "'%s' is a width such as 4in, 101.6mm or 812dots, not '%s'", k, v);
+	if (!strcmp(c, "in"))
+		um = whole * 25400 + frac * 25400 / fdiv;
+	else if (!strcmp(c, "mm"))
+		um = whole * 1000 + frac * 1000 / fdiv;
+	else if (!strcmp(c, "dots") && fdiv == 1)
+		um = whole * 1000 * 254 / 10 / p->dpi;
+	else
+		return fail(ps, "'%s' is a width such as 4in, 101.6mm or 812dots, not '%s'", k, v);
+	if (um < 5000 || um > 300000)
+		return fail(ps, "'%s' must be between 5 mm and 300 mm, not '%s'", k, v);
+	p->width_um = (int)um;
+	return 1;
+}
+
+static int on_printer(struct parse_state *ps, const char *k, const char *v)
+{
+	struct st_config_printer *p = &ps->cfg->printer;
+
+	if (!strcmp(k, "name")) {
+		if (!st_config_role_name_ok(v))
+			return fail(ps, "'name' is a-z, 0-9 and '-' (at most %d), not '%s'",
+				    ST_CONFIG_ROLE_MAX - 1, v);
+		return set_str(ps, p->name, sizeof(p->name), k, v);
+	}
+	if (!strcmp(k, "uri")) {
+		if (*v && strncmp(v, "tcp://", 6) && strncmp(v, "usb:", 4) && strncmp(v, "cups:", 5) &&
+		    strncmp(v, "dir:", 4))
+			return fail(ps, "'uri' is tcp://HOST:9100, usb:ROLE, cups:QUEUE or dir:FOLDER,"
+				    " not '%s'", v);
+		return set_str(ps, p->uri, sizeof(p->uri), k, v);
+	}
+	if (!strcmp(k, "dpi")) {
+		if (!set_int(ps, &p->dpi, 152, 600, k, v))
+			return 0;
+		if (p->dpi != 152 && p->dpi != 203 && p->dpi != 300 && p->dpi != 600)
+			return fail(ps, "'dpi' is 152, 203, 300 or 600, not '%s'", v);
+		return 1;
+	}
+	if (!strcmp(k, "label_width"))
+		return set_width(ps, k, v);
+	if (!strcmp(k, "status")) {
+		if (strcmp(v, "on") && strcmp(v, "off"))
+			return fail(ps, "'status' is on or off, not '%s'", v);
+		p->status = !strcmp(v, "on");
+		return 1;
+	}
+	if (!strcmp(k, "retry_min_ms"))
+		return set_int(ps, &p->retry_min_ms, 10, 3600000, k, v);
+	if (!strcmp(k, "retry_max_ms"))
+		return set_int(ps, &p->retry_max_ms, 10, 3600000, k, v);
+	if (!strcmp(k, "status_timeout_ms"))
+		return set_int(ps, &p->status_timeout_ms, 50, 60000, k, v);
+	if (!strcmp(k, "io_timeout_ms"))
+		return set_int(ps, &p->io_timeout_ms, 50, 600000, k, v);
+	return fail(ps, "unknown key '%s' in [%s]", k, "printer");
+}
+
+const char *st_config_printer_uri(const struct st_config *cfg, char *buf, size_t cap)
+{
+	if (cfg->printer.uri[0])
+		snprintf(buf, cap, "%s", cfg->printer.uri);
+	else
+		snprintf(buf, cap, "dir:%s/labels", cfg->data_dir);
+	return buf;
+}
+
+int st_config_printer_width_dots(const struct st_config *cfg)
+{
+	int dpmm = cfg->printer.dpi == 152 ? 6 : cfg->printer.dpi == 300 ? 12
+		   : cfg->printer.dpi == 600 ? 24 : 8;
+
+	return (int)((long)cfg->printer.width_um * dpmm / 1000);
+}
+
 const char *st_config_role_of(const struct st_config *cfg, const char *key)
 {
 	for (unsigned i = 0; i < cfg->n_roles; i++)
@@ -309,6 +411,8 @@ static int handler(void *user, const char *section, const char *k, const char *v
 		return on_devices(ps, k, v);
 	if (!strcmp(section, "buttons"))
 		return on_buttons(ps, k, v);
+	if (!strcmp(section, "printer"))
+		return on_printer(ps, k, v);
 	if (!strcmp(section, "qc")) {
 		if (!strcmp(k, "checklists"))
 			return set_str(ps, ps->cfg->checklists_dir, sizeof(ps->cfg->checklists_dir), k, v);
@@ -380,6 +484,12 @@ int st_config_parse(struct st_config *cfg, const char *text, const char *name, c
 				 name, rc);
 		else
 			snprintf(err, errlen, "%s: cannot be parsed", name);
+		st_config_defaults(cfg);
+		return ST_ERR_CONFIG;
+	}
+	if (cfg->printer.retry_max_ms < cfg->printer.retry_min_ms) {
+		snprintf(err, errlen, "%s: [printer] retry_max_ms (%d) is below retry_min_ms (%d)",
+			 name, cfg->printer.retry_max_ms, cfg->printer.retry_min_ms);
 		st_config_defaults(cfg);
 		return ST_ERR_CONFIG;
 	}

@@ -84,6 +84,21 @@ enum q {
 	/* reports (store.c) */
 	Q_INSPECTIONS_BY_ITEM,
 	Q_ITEMS_BY_STATUS,
+	/* ---- the print queue (store_print.c, st/store_print.h; issue 5) ---- */
+	Q_LJ_ADD,
+	Q_LJ_GET,
+	Q_LJ_PAYLOAD,
+	Q_LJ_NEXT,
+	Q_LJ_SET_STATE,
+	Q_LJ_RECOVER,
+	Q_LJ_COPY,
+	Q_LJ_ACTION_ADD,
+	Q_LJ_COUNTS,
+	Q_LJ_EACH,
+	Q_PRINTER_SET,
+	Q_PRINTER_GET,
+	Q_PRINTER_EACH,
+	/* ---- end of the print queue ---- */
 	Q__COUNT
 };
 
@@ -153,6 +168,16 @@ bool store_col_copy(sqlite3_stmt *q, int i, char *dst, size_t cap);
 enum store_tx { STORE_TX_OWN, STORE_TX_SAVEPOINT };
 int store_tx_enter(struct st_store *s, bool write, enum store_tx *tx);
 int store_tx_leave(struct st_store *s, enum store_tx tx, int rc);
+
+/* A time-ordered UUID (v7) for a new row's idempotency key (store.c). */
+int store_uuid(struct st_store *s, int64_t ts_ms, char out[37]);
+
+/* The SQL text of the print queue's columns (store.c, read by
+ * store_print.c's job_read()). */
+#define STORE_LJ_COLS                                                                         \
+	"id, uuid, printer, coalesce(template, ''), coalesce(entity, ''), format, state,"     \
+	" attempts, coalesce(last_error, ''), coalesce(reprint_of, 0), created_ms,"           \
+	" coalesce(sent_ms, 0), coalesce(done_ms, 0), length(payload)"
 
 /* ---- the audit chain (store_audit.c) ------------------------------------- */
 

@@ -244,6 +244,46 @@ static const char *const q_sql[Q__COUNT] = {
 			      " LEFT JOIN order_line l ON l.id = i.order_line_id"
 			      " LEFT JOIN orders o ON o.id = l.order_id WHERE i.status = ?1"
 			      " ORDER BY i.id",
+
+	/* ---- the print queue (store_print.c, st/store_print.h; issue 5) ---- */
+	[Q_LJ_ADD] = "INSERT INTO label_job(uuid, printer, template, entity, format, payload,"
+		     " created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+	[Q_LJ_GET] = "SELECT " STORE_LJ_COLS " FROM label_job WHERE id = ?1",
+	[Q_LJ_PAYLOAD] = "SELECT payload FROM label_job WHERE id = ?1",
+	[Q_LJ_NEXT] = "SELECT " STORE_LJ_COLS " FROM label_job"
+		      " WHERE printer = ?1 AND state = 'queued' ORDER BY id LIMIT 1",
+	/* A compare-and-set: changes only a job still in state ?7. */
+	[Q_LJ_SET_STATE] = "UPDATE label_job SET state = ?2, last_error = ?3,"
+			   " attempts = attempts + ?4, sent_ms = coalesce(?5, sent_ms),"
+			   " done_ms = coalesce(?6, done_ms) WHERE id = ?1 AND state = ?7",
+	[Q_LJ_RECOVER] = "UPDATE label_job SET state = 'uncertain', last_error = ?2"
+			 " WHERE state = 'sending' AND (?1 IS NULL OR printer = ?1)",
+	[Q_LJ_COPY] = "INSERT INTO label_job(uuid, printer, template, entity, format, payload,"
+		      " reprint_of, created_ms) SELECT ?1, coalesce(?2, printer), template,"
+		      " entity, format, payload, id, ?3 FROM label_job WHERE id = ?4 RETURNING id",
+	[Q_LJ_ACTION_ADD] = "INSERT INTO label_job_action(job_id, action, operator_id, reason,"
+			    " new_job_id, ts_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_LJ_COUNTS] = "SELECT coalesce(sum(state = 'queued'), 0),"
+			" coalesce(sum(state = 'sending'), 0), coalesce(sum(state = 'uncertain'), 0),"
+			" coalesce(sum(state = 'failed'), 0), coalesce(sum(state = 'done'), 0),"
+			" coalesce(sum(state = 'void'), 0), coalesce(sum(state = 'reprinted'), 0)"
+			" FROM label_job WHERE printer = ?1",
+	[Q_LJ_EACH] = "SELECT " STORE_LJ_COLS " FROM label_job WHERE (?1 IS NULL OR printer = ?1)"
+		      " AND (?2 = 0 OR state IN ('queued', 'sending', 'uncertain', 'failed'))"
+		      " ORDER BY id",
+	[Q_PRINTER_SET] = "INSERT INTO printer_state(name, uri, state, reason, flags, last_error,"
+			  " updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(name) DO"
+			  " UPDATE SET uri = excluded.uri, state = excluded.state,"
+			  " reason = excluded.reason, flags = excluded.flags,"
+			  " last_error = coalesce(excluded.last_error, printer_state.last_error),"
+			  " updated_ms = excluded.updated_ms",
+	[Q_PRINTER_GET] = "SELECT name, uri, state, reason, flags, coalesce(last_error, ''),"
+			  " updated_ms FROM printer_state WHERE name = ?1",
+	[Q_PRINTER_EACH] = "SELECT name, uri, state, reason, flags, coalesce(last_error, ''),"
+			   " updated_ms FROM printer_state UNION ALL SELECT DISTINCT printer, '',"
+			   " 'unknown', '', '', '', 0 FROM label_job"
+			   " WHERE printer NOT IN (SELECT name FROM printer_state) ORDER BY 1",
+	/* ---- end of the print queue ---- */
 };
 
 /* ---- errors ----------------------------------------------------------------- */
@@ -1154,6 +1194,11 @@ static int uuid_v7(struct st_store *s, int64_t ts_ms, char out[37])
 	}
 	out[o] = '\0';
 	return ST_OK;
+}
+
+int store_uuid(struct st_store *s, int64_t ts_ms, char out[37])
+{
+	return uuid_v7(s, ts_ms, out);
 }
 
 int st_store_outbox_add(struct st_store *s, const struct st_outbox_rec *rec, int64_t *id,

@@ -301,22 +301,77 @@ static const char *const migration_2[] = {
 	NULL,
 };
 
-/* Schema version 3: the persistent print queue (labels/, station/print/).
- * Owned by the labels work; see docs/internals/print-queue.md. */
+/* Schema version 3: the persistent print queue (labels/, station/print/;
+ * docs/internals/print-queue.md).  A job is the rendered bytes and their
+ * format, never re-rendered: what was queued is what prints, after a
+ * restart too.  Its state moves only forward:
+ *   queued -> sending -> done | uncertain | failed | queued (nothing sent)
+ *   queued -> failed (the printer cannot print its format)
+ *   queued | uncertain | failed | done -> void       (an operator, a reason)
+ *   uncertain | failed -> reprinted                   (an operator, a reason)
+ * 'sending' is committed before the first byte leaves, so a crash mid-send
+ * leaves 'sending', which the next start turns into 'uncertain': only an
+ * operator decides whether that label is printed again. */
 static const char *const migration_3[] = {
 	"CREATE TABLE label_job ("
 	" id INTEGER PRIMARY KEY,"
 	" uuid TEXT NOT NULL UNIQUE CHECK (length(uuid) = 36),"
-	" printer TEXT NOT NULL,"
-	" template TEXT,"
+	" printer TEXT NOT NULL CHECK (length(printer) BETWEEN 1 AND 63),"
+	" template TEXT," /* the template it was rendered from; NULL = a document as it came */
+	" entity TEXT,"   /* what it labels: 'item:SN1', 'file:ups.zpl'; NULL = none */
 	" format TEXT NOT NULL CHECK (format IN ('zpl', 'png', 'pdf')),"
-	" payload BLOB NOT NULL,"
-	" state TEXT NOT NULL DEFAULT 'queued',"
-	" attempts INTEGER NOT NULL DEFAULT 0,"
-	" next_try_ms INTEGER NOT NULL DEFAULT 0,"
+	" payload BLOB NOT NULL CHECK (length(payload) BETWEEN 1 AND 16777216),"
+	" state TEXT NOT NULL DEFAULT 'queued' CONSTRAINT label_job_state CHECK (state IN"
+	"  ('queued', 'sending', 'done', 'uncertain', 'failed', 'void', 'reprinted')),"
+	" attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
 	" last_error TEXT,"
+	" reprint_of INTEGER REFERENCES label_job(id),"
 	" created_ms INTEGER NOT NULL,"
-	" done_ms INTEGER"
+	" sent_ms INTEGER,"  /* when the last send began */
+	" done_ms INTEGER"   /* when it reached done, void, reprinted or failed */
+	");",
+	"CREATE INDEX label_job_open ON label_job(printer, id)"
+	" WHERE state IN ('queued', 'sending', 'uncertain', 'failed');",
+	"CREATE INDEX label_job_reprint ON label_job(reprint_of) WHERE reprint_of IS NOT NULL;",
+	"CREATE TRIGGER label_job_no_delete BEFORE DELETE ON label_job"
+	" BEGIN SELECT RAISE(ABORT, 'label jobs are never deleted (void them)'); END;",
+	"CREATE TRIGGER label_job_fixed BEFORE UPDATE ON label_job"
+	" WHEN NEW.id IS NOT OLD.id OR NEW.uuid IS NOT OLD.uuid OR NEW.printer IS NOT OLD.printer"
+	"  OR NEW.format IS NOT OLD.format OR NEW.payload IS NOT OLD.payload"
+	"  OR NEW.created_ms IS NOT OLD.created_ms OR NEW.reprint_of IS NOT OLD.reprint_of"
+	" BEGIN SELECT RAISE(ABORT, 'a label job prints what was queued: only its state changes');"
+	" END;",
+	/* The forward-only state machine above, enforced for any writer. */
+	"CREATE TRIGGER label_job_state_forward BEFORE UPDATE OF state ON label_job"
+	" WHEN NEW.state IS NOT OLD.state AND NOT ("
+	"  (OLD.state = 'queued' AND NEW.state IN ('sending', 'failed', 'void'))"
+	"  OR (OLD.state = 'sending' AND NEW.state IN ('done', 'uncertain', 'failed', 'queued'))"
+	"  OR (OLD.state IN ('uncertain', 'failed') AND NEW.state IN ('void', 'reprinted'))"
+	"  OR (OLD.state = 'done' AND NEW.state = 'void'))"
+	" BEGIN SELECT RAISE(ABORT, 'label job state may not go back'); END;",
+
+	/* Operator decisions on jobs (reprint, void): who, why, when. */
+	"CREATE TABLE label_job_action ("
+	" id INTEGER PRIMARY KEY,"
+	" job_id INTEGER NOT NULL REFERENCES label_job(id),"
+	" action TEXT NOT NULL CHECK (action IN ('reprint', 'void')),"
+	" operator_id INTEGER NOT NULL REFERENCES operator(id),"
+	" reason TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 500),"
+	" new_job_id INTEGER REFERENCES label_job(id)," /* the reprint's job */
+	" ts_ms INTEGER NOT NULL"
+	");",
+	"CREATE INDEX label_job_action_job ON label_job_action(job_id);",
+	APPEND_ONLY("label_job_action", "label job actions"),
+
+	/* What the station last knew of each printer (qcstation printers). */
+	"CREATE TABLE printer_state ("
+	" name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 63),"
+	" uri TEXT NOT NULL,"
+	" state TEXT NOT NULL CHECK (state IN ('unknown', 'ready', 'not_ready', 'offline')),"
+	" reason TEXT NOT NULL DEFAULT '',"
+	" flags TEXT NOT NULL DEFAULT '',"  /* 'paper_out,head_open' */
+	" last_error TEXT,"
+	" updated_ms INTEGER NOT NULL"
 	");",
 	NULL,
 };

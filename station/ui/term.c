@@ -99,6 +99,14 @@ void st_term_emit(json_t *ev, void *out_file)
 			if (*s(x, "fix"))
 				fprintf(out, "    fix: %s\n", s(x, "fix"));
 		}
+	} else if (!strcmp(name, "printer")) {
+		fprintf(out, "PRINTER  %s %s%s%s (%lld waiting)\n", s(ev, "printer"), s(ev, "state"),
+			*s(ev, "reason") ? ": " : "", s(ev, "reason"),
+			(long long)json_integer_value(json_object_get(ev, "waiting")));
+	} else if (!strcmp(name, "print") && strcmp(s(ev, "state"), "done")) {
+		fprintf(out, "PRINTER  label job %lld %s: %s\n",
+			(long long)json_integer_value(json_object_get(ev, "job")), s(ev, "state"),
+			s(ev, "error"));
 	} else if (!strcmp(name, "shutdown")) {
 		fprintf(out, "Bye: %lld scans stored this session.\n",
 			(long long)json_integer_value(json_object_get(ev, "scans")));

@@ -66,6 +66,7 @@ struct st_tui {
 	json_t *checklist;  /* the last "checklist" event */
 	char prompt[TUI_TEXT];    /* "" = the default for the state */
 	char last_input[80];      /* the last scan, to label its results */
+	char printer_msg[96];     /* "Printer: paper out (3)" while not ready, "" when fine */
 	struct tui_log log[TUI_LOG_MAX]; /* ring, newest at log_head - 1 */
 	unsigned log_head, log_n;
 	bool shutdown_seen;

@@ -246,6 +246,23 @@ void st_tui_emit(json_t *ev, void *tui)
 			if (*s(f, "fix"))
 				add_log(t, TUI_LOG_INFO, "  fix: %s", s(f, "fix"));
 		}
+	} else if (!strcmp(name, "printer")) {
+		/* Printing never takes the banner: the title bar and the log say
+		 * why labels wait. */
+		if (strcmp(s(ev, "state"), "ready"))
+			snprintf(t->printer_msg, sizeof(t->printer_msg), "Printer: %s (%lld)",
+				 *s(ev, "reason") ? s(ev, "reason") : s(ev, "state"),
+				 (long long)json_integer_value(json_object_get(ev, "waiting")));
+		else
+			t->printer_msg[0] = '\0';
+		add_log(t, strcmp(s(ev, "state"), "ready") ? TUI_LOG_BAD : TUI_LOG_INFO,
+			"printer %s  %s%s%s (%lld waiting)", s(ev, "printer"), s(ev, "state"),
+			*s(ev, "reason") ? ": " : "", s(ev, "reason"),
+			(long long)json_integer_value(json_object_get(ev, "waiting")));
+	} else if (!strcmp(name, "print")) {
+		add_log(t, strcmp(s(ev, "state"), "done") ? TUI_LOG_BAD : TUI_LOG_INFO,
+			"label job %lld %s%s%s", (long long)json_integer_value(json_object_get(ev, "job")),
+			s(ev, "state"), *s(ev, "error") ? ": " : "", s(ev, "error"));
 	} else if (!strcmp(name, "shutdown")) {
 		t->shutdown_seen = true;
 		t->shutdown_scans = (long long)json_integer_value(json_object_get(ev, "scans"));

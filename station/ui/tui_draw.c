@@ -466,10 +466,13 @@ static void draw_title(struct st_tui *t)
 		addch(' ');
 	x = putf(0, 1, COLS - 2, A_REVERSE | A_BOLD, 0, "qcstation" SEP "%s", t->station);
 	if (t->logged_in)
-		putf(0, x + 4, COLS - x - 16, A_REVERSE, 0, "Operator: %s (%s)", t->op_name,
-		     t->op_role);
+		x += 4 + putf(0, x + 4, COLS - x - 16, A_REVERSE, 0, "Operator: %s (%s)", t->op_name,
+			      t->op_role);
 	else
-		put(0, x + 4, COLS - x - 16, A_REVERSE, 0, "Nobody logged in");
+		x += 4 + put(0, x + 4, COLS - x - 16, A_REVERSE, 0, "Nobody logged in");
+	/* Why labels wait, while they do (the print queue's "printer" event). */
+	if (t->printer_msg[0] && COLS - 12 - (x + 3) >= 12)
+		put(0, x + 3, COLS - 12 - (x + 3), A_REVERSE | A_BOLD, 0, t->printer_msg);
 	if (COLS >= 40)
 		put(0, COLS - 10, 9, A_REVERSE, 0, "F1/? help");
 }

@@ -19,6 +19,11 @@ static const int codes[] = {
 	LB_ERR_RANGE,
 	LB_ERR_TEMPLATE,
 	LB_ERR_VERIFY,
+	LB_ERR_AGAIN,
+	LB_ERR_PROTO,
+	LB_ERR_NA,
+	LB_ERR_NODEV,
+	LB_ERR_REFUSED,
 };
 
 static void strerror__every_code_described(void **state)

@@ -318,12 +318,33 @@ static void tui__no_terminal(void **state)
 	fclose(in);
 }
 
+/* The print queue's "printer" events: the title bar says why labels wait
+ * (the banner stays with the scans), the log keeps each change. */
+static void tui__printer_state(void **state)
+{
+	struct fx *f = *state;
+
+	emit(f, "{\"event\":\"ready\",\"station\":\"BENCH-1\"}");
+	emit(f, "{\"event\":\"printer\",\"printer\":\"label\",\"state\":\"not_ready\","
+		"\"reason\":\"paper out\",\"flags\":[\"paper_out\"],\"waiting\":3}");
+	shows(f, "Printer: paper out (3)");
+	shows(f, "printer label  not_ready: paper out (3 waiting)");
+	shows(f, "Scan your operator badge"); /* the banner is the scans' */
+	emit(f, "{\"event\":\"print\",\"job\":7,\"state\":\"uncertain\","
+		"\"error\":\"the printer took nothing\"}");
+	shows(f, "label job 7 uncertain: the printer took nothing");
+	emit(f, "{\"event\":\"printer\",\"printer\":\"label\",\"state\":\"ready\","
+		"\"reason\":\"\",\"flags\":[],\"waiting\":0}");
+	lacks(f, "Printer: paper out");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(tui__login_order_item, setup, teardown),
 		cmocka_unit_test_setup_teardown(tui__checklist_and_inspection, setup, teardown),
 		cmocka_unit_test_setup_teardown(tui__resize, setup, teardown),
+		cmocka_unit_test_setup_teardown(tui__printer_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(tui__run_feeds_the_app, setup, teardown),
 		cmocka_unit_test(tui__no_terminal),
 	};

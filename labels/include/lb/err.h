@@ -18,6 +18,12 @@ enum lb_err {
 	LB_ERR_RANGE = -100, /* field does not fit on the label */
 	LB_ERR_TEMPLATE = -101, /* a template or data file is invalid */
 	LB_ERR_VERIFY = -102,   /* a barcode did not decode to its data */
+	/* -110.. printing (transports, printer status): lb/transport.h */
+	LB_ERR_AGAIN = -110,    /* in progress: poll, then call again */
+	LB_ERR_PROTO = -111,    /* the printer sent bytes that are no valid reply */
+	LB_ERR_NA = -112,       /* not available: this transport cannot do it */
+	LB_ERR_NODEV = -113,    /* no such printer, queue or device */
+	LB_ERR_REFUSED = -114,  /* the printer or spooler refused the connection or job */
 };
 
 /* A static English description of err; never NULL ("unknown error" for codes

@@ -83,6 +83,12 @@ int st_app_timeout_ms(const struct st_app *app);
  * each emitted as its event).  Returns 0, or the first store error. */
 int st_app_dispatch(struct st_app *app);
 
+/* The station's print queue (st/printq.h), or NULL when it is not
+ * printing (another process holds the queue, or the printer's address is
+ * wrong: a "printer" event said why). */
+struct st_printq;
+struct st_printq *st_app_printq(struct st_app *app);
+
 /* Whether the USB layer runs ([devices] usb, and libusb started). */
 bool st_app_usb(const struct st_app *app);
 

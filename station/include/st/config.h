@@ -28,6 +28,21 @@ enum st_usb_mode {
 	ST_USB_OFF = 2,
 };
 
+/* [printer]: the label printer and its queue (docs/configuration.md,
+ * docs/printing.md). */
+struct st_config_printer {
+	char name[64];          /* name: the queue's printer name, [a-z0-9-] */
+	char uri[1024];         /* uri: tcp://HOST:9100, usb:ROLE-or-KEY, cups:QUEUE,
+				   dir:FOLDER; "" = dir:<data_dir>/labels */
+	int dpi;                /* dpi: 152, 203, 300 or 600 */
+	int width_um;           /* label_width: 4in, 101.6mm or 812dots, in micrometres */
+	bool status;            /* status: on = ask ~HS/~HQES before each job (tcp) */
+	int retry_min_ms;       /* retry_min_ms: first wait after a failure */
+	int retry_max_ms;       /* retry_max_ms: the wait doubles up to this */
+	int status_timeout_ms;  /* status_timeout_ms: no answer by then = not ready */
+	int io_timeout_ms;      /* io_timeout_ms: connect / write without progress */
+};
+
 /* A role bound to a device: [devices] ROLE = IDENTITY-KEY. */
 struct st_config_role {
 	char role[ST_CONFIG_ROLE_MAX];  /* "qa-bench-scanner" */
@@ -68,6 +83,9 @@ struct st_config {
 
 	/* [buttons]: button or pedal name = command name (st_bc_commands()) */
 	struct fh_buttons_map button_map;
+
+	/* [printer] */
+	struct st_config_printer printer;
 };
 
 /* Fill cfg with the embedded defaults. */
@@ -90,6 +108,12 @@ const char *st_config_db_path(const struct st_config *cfg, char *buf, size_t buf
 /* Whether name can be a role in [devices]: 1..32 of a-z, 0-9 and '-',
  * and not a [devices] setting ("usb"). */
 bool st_config_role_name_ok(const char *name);
+/* The printer's transport spec: [printer] uri, or dir:<data_dir>/labels
+ * when it is empty.  Returns buf. */
+const char *st_config_printer_uri(const struct st_config *cfg, char *buf, size_t cap);
+
+/* The label width in dots at the printer's dpi. */
+int st_config_printer_width_dots(const struct st_config *cfg);
 
 /* The role bound to the device with identity key, or NULL. */
 const char *st_config_role_of(const struct st_config *cfg, const char *key);

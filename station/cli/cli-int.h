@@ -61,6 +61,14 @@ int qc_cmd_audit(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_report(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_devices(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_label(struct qc_cli *c, int argc, char **argv);
+
+struct lb_buf;
+/* Fill template tpl (a built-in name or a file) with the JSON data file
+ * data_path and render it as ZPL (pdf false) or PDF at dpi into out,
+ * verifying every barcode when verify is set (cmd_label.c; used by
+ * "label print TEMPLATE").  Returns an exit status, the error printed. */
+int qc_label_render(const char *tpl, const char *data_path, bool pdf, int dpi, bool verify,
+		    struct lb_buf *out);
 /* Printing (cmd_print.c): "printers", and "label print|reprint|void"
  * (argv[0] is "label", argv[1] the subcommand). */
 int qc_cmd_printers(struct qc_cli *c, int argc, char **argv);

@@ -219,14 +219,15 @@ static int cmd_templates(bool json)
 	return rc;
 }
 
-/* Build, then write the output and verify when asked. */
-static int output(const struct lb_template *t, const struct lb_data *d, const struct opts *o)
+/* Build the label, render it into b and verify it when asked.  Returns an
+ * exit status, the error already printed. */
+static int render(const struct lb_template *t, const struct lb_data *d, const struct opts *o,
+		  struct lb_buf *b)
 {
 	struct lb_label *l = NULL;
-	struct lb_buf b = LB_BUF_INIT, rep = LB_BUF_INIT;
+	struct lb_buf rep = LB_BUF_INIT;
 	struct lb_verify_report *vr = NULL;
 	char err[400] = "";
-	FILE *f = NULL;
 	int rc;
 
 	rc = lb_template_build(t, d, o->dpi, &l, err, sizeof(err));
@@ -235,9 +236,9 @@ static int output(const struct lb_template *t, const struct lb_data *d, const st
 		rc = exit_for_lb(rc);
 		goto out;
 	}
-	rc = o->fmt == F_ZPL ? lb_zpl_render(l, &b) :
-	     o->fmt == F_PNG ? lb_render_png(l, &b, err, sizeof(err)) :
-			       lb_render_pdf(l, &b, err, sizeof(err));
+	rc = o->fmt == F_ZPL ? lb_zpl_render(l, b) :
+	     o->fmt == F_PNG ? lb_render_png(l, b, err, sizeof(err)) :
+			       lb_render_pdf(l, b, err, sizeof(err));
 	if (rc < 0) {
 		qc_err("%s: %s", lb_template_name(t), err[0] ? err : lb_strerror(rc));
 		rc = exit_for_lb(rc);
@@ -264,6 +265,20 @@ static int output(const struct lb_template *t, const struct lb_data *d, const st
 			goto out;
 		}
 	}
+	rc = QC_EXIT_OK;
+out:
+	free(vr);
+	lb_buf_fini(&rep);
+	lb_label_free(l);
+	return rc;
+}
+
+/* Write what was rendered to -o or stdout. */
+static int write_out(const struct opts *o, const struct lb_buf *b)
+{
+	FILE *f = NULL;
+	int rc;
+
 	if (!o->out || !strcmp(o->out, "-")) {
 		if (o->fmt != F_ZPL && isatty(STDOUT_FILENO)) {
 			qc_err("not writing %s to a terminal: use -o FILE",
@@ -281,7 +296,7 @@ static int output(const struct lb_template *t, const struct lb_data *d, const st
 		}
 	}
 	rc = QC_EXIT_OK;
-	if (fwrite(b.data, 1, b.len, f) != b.len || fflush(f) != 0) {
+	if (fwrite(b->data, 1, b->len, f) != b->len || fflush(f) != 0) {
 		qc_err("%s: write error", o->out ? o->out : "stdout");
 		rc = QC_EXIT_IOERR;
 	}
@@ -290,14 +305,11 @@ out:
 		qc_err("%s: write error", o->out);
 		rc = QC_EXIT_IOERR;
 	}
-	free(vr);
-	lb_buf_fini(&rep);
-	lb_buf_fini(&b);
-	lb_label_free(l);
 	return rc;
 }
 
-static int cmd_render(const struct opts *o)
+/* Load o->tpl and o->data, then render (and verify) into b. */
+static int load_render(const struct opts *o, struct lb_buf *b)
 {
 	struct lb_template *t = NULL;
 	struct lb_data *d = NULL;
@@ -318,12 +330,32 @@ static int cmd_render(const struct opts *o)
 		rc = exit_for_lb(rc);
 		goto out;
 	}
-	rc = output(t, d, o);
+	rc = render(t, d, o, b);
 out:
 	free(buf);
 	lb_data_free(d);
 	lb_template_free(t);
 	return rc;
+}
+
+static int cmd_render(const struct opts *o)
+{
+	struct lb_buf b = LB_BUF_INIT;
+	int rc = load_render(o, &b);
+
+	if (rc == QC_EXIT_OK)
+		rc = write_out(o, &b);
+	lb_buf_fini(&b);
+	return rc;
+}
+
+int qc_label_render(const char *tpl, const char *data_path, bool pdf, int dpi, bool verify,
+		    struct lb_buf *out)
+{
+	struct opts o = { .tpl = tpl, .data = data_path, .fmt = pdf ? F_PDF : F_ZPL, .dpi = dpi,
+			  .verify = verify };
+
+	return load_render(&o, out);
 }
 
 /* What each command does, for the sheet (docs/operator-guide.md). */
@@ -364,6 +396,7 @@ static int cmd_commands(struct qc_cli *c, struct opts *o)
 	const char *cp = c->cfg.patterns.command_prefix, *dp = c->cfg.patterns.defect_prefix;
 	struct lb_template *t = NULL;
 	struct lb_data *d = NULL;
+	struct lb_buf b = LB_BUF_INIT;
 	size_t n_def;
 	unsigned k = 0;
 	int rc;
@@ -410,8 +443,11 @@ static int cmd_commands(struct qc_cli *c, struct opts *o)
 		rc = exit_for_lb(rc);
 		goto out;
 	}
-	rc = output(t, d, o);
+	rc = render(t, d, o, &b);
+	if (rc == QC_EXIT_OK)
+		rc = write_out(o, &b);
 out:
+	lb_buf_fini(&b);
 	lb_data_free(d);
 	lb_template_free(t);
 	return rc;

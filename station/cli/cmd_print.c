@@ -1,6 +1,7 @@
 /* station/cli: printing from the command line (docs/printing.md).
  *
  *   qcstation printers [--json]
+ *   qcstation label print TEMPLATE --data FILE.json [--verify] [options]
  *   qcstation label print --file DOC [--printer NAME] [--copies N]
  *                         [--format zpl|png|pdf] [--force] [--queue-only]
  *                         [--wait SEC] [--json]
@@ -26,6 +27,7 @@
 #include <jansson.h>
 
 #include "fh/ctx.h"
+#include "lb/buf.h"
 #include "lb/err.h"
 #include "lb/transport.h"
 #include "lb/zplcheck.h"
@@ -266,12 +268,14 @@ int qc_cmd_label_print(struct qc_cli *c, int argc, char **argv)
 {
 	struct deliver d = { .wait_s = WAIT_DEFAULT_S };
 	const char *file = NULL, *printer = NULL, *format = NULL, *how = "queued";
+	const char *tpl = NULL, *data = NULL;
 	struct st_store *s = NULL;
+	struct lb_buf rendered = LB_BUF_INIT;
 	uint8_t *doc = NULL;
 	size_t len = 0;
 	long copies = 1, wait_s = WAIT_DEFAULT_S;
 	int64_t ids[COPIES_MAX];
-	bool force = false;
+	bool force = false, verify = false;
 	enum lb_format fmt;
 	char entity[128];
 	int rc, k, got;
@@ -290,8 +294,14 @@ int qc_cmd_label_print(struct qc_cli *c, int argc, char **argv)
 			force = true;
 		} else if (!strcmp(a, "--queue-only")) {
 			d.queue_only = true;
+		} else if (!strcmp(a, "--verify")) {
+			verify = true;
 		} else if (i + 1 < argc && !strcmp(a, "--file")) {
 			file = argv[++i];
+		} else if (i + 1 < argc && !strcmp(a, "--data")) {
+			data = argv[++i];
+		} else if (a[0] != '-' && !tpl && i == 2) {
+			tpl = a;
 		} else if (i + 1 < argc && !strcmp(a, "--printer")) {
 			printer = argv[++i];
 		} else if (i + 1 < argc && !strcmp(a, "--format")) {
@@ -312,8 +322,13 @@ int qc_cmd_label_print(struct qc_cli *c, int argc, char **argv)
 		}
 	}
 	d.wait_s = (int)wait_s;
-	if (!file) {
-		qc_err("label print: --file DOC is required (a ZPL, PDF or PNG document)");
+	if (!file == !tpl || (tpl && !data) || (data && !tpl)) {
+		qc_err("label print: give TEMPLATE --data FILE.json (a label made here), or"
+		       " --file DOC (a ZPL, PDF or PNG document printed as it is)");
+		return QC_EXIT_USAGE;
+	}
+	if (verify && !tpl) {
+		qc_err("label print: --verify checks a label made from a TEMPLATE");
 		return QC_EXIT_USAGE;
 	}
 	rc = qc_cli_settle(c);
@@ -324,9 +339,32 @@ int qc_cmd_label_print(struct qc_cli *c, int argc, char **argv)
 		       c->cfg.printer.name);
 		return QC_EXIT_USAGE;
 	}
-	rc = read_file(file, &doc, &len);
-	if (rc)
-		return rc;
+	if (tpl) {
+		/* Made at the printer's resolution, in its language: ZPL for
+		 * a Zebra (tcp:, usb:) and for the folder, PDF for CUPS. */
+		bool pdf = !strncmp(c->cfg.printer.uri, "cups:", 5);
+
+		if (c->cfg.printer.dpi != 203 && c->cfg.printer.dpi != 300) {
+			qc_err("label print: printer %s is %d dpi; templates render at 203 or 300",
+			       c->cfg.printer.name, c->cfg.printer.dpi);
+			return QC_EXIT_CONFIG;
+		}
+		rc = qc_label_render(tpl, data, pdf, c->cfg.printer.dpi, verify, &rendered);
+		if (rc)
+			goto out;
+		doc = malloc(rendered.len ? rendered.len : 1);
+		if (!doc) {
+			rc = QC_EXIT_OSERR;
+			goto out;
+		}
+		memcpy(doc, rendered.data, rendered.len);
+		len = rendered.len;
+		file = tpl;
+	} else {
+		rc = read_file(file, &doc, &len);
+		if (rc)
+			return rc;
+	}
 	got = sniff(doc, len);
 	if (format) {
 		if (lb_format_parse(format, &fmt) < 0) {
@@ -379,7 +417,7 @@ int qc_cmd_label_print(struct qc_cli *c, int argc, char **argv)
 	rc = qc_open_store(c, true, false, &s);
 	if (rc)
 		goto out;
-	snprintf(entity, sizeof(entity), "file:%.120s", base_name(file));
+	snprintf(entity, sizeof(entity), "%s:%.120s", tpl ? "label" : "file", base_name(file));
 	k = st_store_begin(s);
 	for (long i = 0; k == ST_OK && i < copies; i++) {
 		struct st_label_job_new j = {
@@ -411,6 +449,7 @@ int qc_cmd_label_print(struct qc_cli *c, int argc, char **argv)
 out:
 	st_store_close(s);
 	free(doc);
+	lb_buf_fini(&rendered);
 	return rc;
 }
 

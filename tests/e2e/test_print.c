@@ -443,6 +443,58 @@ static void print__wrong_resolution_refused(void **state)
 	assert_true(db_becomes(f, "SELECT count(*) FROM label_job", "0", 100));
 }
 
+/* A label made here (issue 5): "label print TEMPLATE --data" renders the
+ * template at the printer's resolution, checks every barcode (--verify),
+ * and the printer receives exactly what "label render" shows. */
+static void print__template_reaches_the_printer_as_rendered(void **state)
+{
+	struct fx *f = *state;
+	char data[400];
+	char *out = NULL, *err = NULL, *want = NULL, *got;
+	size_t n;
+
+	snprintf(data, sizeof(data), "%s/data/labels/samples/item-qc-tag.json", qc_src());
+	{
+		const char *render[] = { "qcstation", "--config", f->ini, "--db", f->db, "label",
+					 "render", "item-qc-tag", "--data", data, "--format", "zpl",
+					 "--dpi", "203", NULL };
+
+		assert_int_equal(run(render, NULL, 0, &want, &err), 0);
+		free(err);
+	}
+	{
+		const char *print[] = { "qcstation", "--config", f->ini, "--db", f->db, "label",
+					"print", "item-qc-tag", "--data", data, "--verify", "--json",
+					NULL };
+
+		assert_int_equal(run(print, NULL, 0, &out, &err), 0);
+	}
+	assert_non_null(strstr(out, "\"state\":\"done\""));
+	assert_non_null(strstr(err, "0 mismatches"));
+	assert_int_equal(fake_zebra_jobs(f->z), 1);
+	got = (char *)fake_zebra_job(f->z, 0, &n);
+	assert_non_null(got);
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(got, want, n);
+	assert_true(db_becomes(f, "SELECT entity FROM label_job", "label:item-qc-tag", 100));
+	free(got);
+	free(want);
+	free(out);
+	free(err);
+
+	/* Data the template refuses never reaches the queue. */
+	{
+		const char *bad[] = { "qcstation", "--config", f->ini, "--db", f->db, "label",
+				      "print", "item-qc-tag", "--data", doc(f, "bad.json", "{\"nope\": 1}"),
+				      NULL };
+
+		assert_int_equal(run(bad, NULL, 0, &out, &err), 65);
+		free(out);
+		free(err);
+	}
+	assert_true(db_becomes(f, "SELECT count(*) FROM label_job", "1", 100));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -453,6 +505,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(print__decisions_need_operator_and_reason, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(print__wrong_resolution_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(print__template_reaches_the_printer_as_rendered,
+						setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);

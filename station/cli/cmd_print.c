@@ -29,6 +29,7 @@
 #include "fh/ctx.h"
 #include "lb/buf.h"
 #include "lb/err.h"
+#include "lb/render.h"
 #include "lb/transport.h"
 #include "lb/zplcheck.h"
 #include "st/err.h"
@@ -450,6 +451,8 @@ out:
 	st_store_close(s);
 	free(doc);
 	lb_buf_fini(&rendered);
+	if (verify)
+		lb_render_release(); /* the process ends here: no font caches left */
 	return rc;
 }
 

@@ -7,6 +7,7 @@ target_sources(st PRIVATE
 	${CMAKE_CURRENT_LIST_DIR}/cmd_audit.c
 	${CMAKE_CURRENT_LIST_DIR}/cmd_report.c
 	${CMAKE_CURRENT_LIST_DIR}/cmd_devices.c
+	${CMAKE_CURRENT_LIST_DIR}/cmd_sync.c
 	${CMAKE_BINARY_DIR}/demo_data.c)
 target_compile_definitions(st PRIVATE QC_VERSION="${PROJECT_VERSION}")
 

@@ -421,9 +421,15 @@ static long events(struct cs_db *db, int64_t after, long limit, cs_event_fn *fn,
 static int ping(struct cs_db *db)
 {
 	struct db_pg *p = P(db);
+	PGresult *r;
 	int rc = ensure(p);
 
-	return rc < 0 ? rc : cmd(p, "SELECT 1") == SY_OK ? SY_OK : SY_ERR_IO;
+	if (rc < 0)
+		return rc;
+	r = PQexec(p->h, "SELECT 1");
+	rc = PQresultStatus(r) == PGRES_TUPLES_OK ? SY_OK : fail(p, "ping", r);
+	PQclear(r);
+	return rc;
 }
 
 static void db_close(struct cs_db *db)

@@ -2,7 +2,9 @@
 # benchmark through sy_central_ingest()) and the program `qcstation-central`.
 # Only these files need libmicrohttpd, libpq, sqlite3, zlib and libcrypto;
 # the station links `sy` alone.
-pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
+if(NOT TARGET PkgConfig::ZLIB)  # the client may have found it already
+	pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
+endif()
 add_library(sy_central STATIC
 	${CMAKE_CURRENT_LIST_DIR}/central.c
 	${CMAKE_CURRENT_LIST_DIR}/cursor.c

@@ -612,7 +612,7 @@ static int do_sync(struct qc_cli *c, bool json, bool follow_mode, const char *se
 	} else {
 		rc = once(r);
 		summary(r, rc);
-		if (rc && !json)
+		if (rc)
 			qc_err("sync: %s", r->error);
 	}
 out:

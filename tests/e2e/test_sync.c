@@ -4,8 +4,8 @@
  * Every scenario ends the same way: every outbox event is on the server
  * exactly once (counted by UUID in `qcstation-central export`) and the
  * station's outbox is fully acknowledged.  The server is a child process on
- * a port it picked (--listen 127.0.0.1:0 --port-file); with QC_PG_STATE set
- * (the CTest fixture of tests/sync/pg-fixture.sh) it keeps its data in that
+ * a port it picked (--listen 127.0.0.1:0 --port-file); with QC_PG_URL_FILE
+ * set (the CTest fixture of tests/sync/pg-fixture.sh) it keeps its data in that
  * PostgreSQL server instead of a SQLite file, and each scenario uses a
  * station name of its own.  Nothing waits a fixed time: processes are
  * waited for, files polled with a deadline.
@@ -183,7 +183,7 @@ static void write_config(struct world *w, unsigned port, int batch, const char *
 
 static void world_setup(struct world *w, bool proxy)
 {
-	const char *pg = getenv("QC_PG_STATE");
+	const char *pg = getenv("QC_PG_URL_FILE");
 	char *out = NULL;
 	char tok[256];
 
@@ -195,11 +195,8 @@ static void world_setup(struct world *w, bool proxy)
 	snprintf(w->token_file, sizeof(w->token_file), "%s/token", w->dir);
 	snprintf(w->config, sizeof(w->config), "%s/station.ini", w->dir);
 	if (pg && *pg) {
-		char path[400];
-		FILE *f;
+		FILE *f = fopen(pg, "r");
 
-		snprintf(path, sizeof(path), "%s/url", pg);
-		f = fopen(path, "r");
 		assert_non_null(f);
 		assert_non_null(fgets(w->central.db, sizeof(w->central.db), f));
 		fclose(f);
@@ -213,6 +210,13 @@ static void world_setup(struct world *w, bool proxy)
 	snprintf(tok + strlen(tok), sizeof(tok) - strlen(tok), "\n");
 	write_file(w->token_file, tok, 0600);
 	assert_int_equal(central_start(&w->central), 0);
+	if (pg && *pg) { /* really on PostgreSQL: no SQLite file appeared */
+		char f[400];
+
+		snprintf(f, sizeof(f), "%s/central.db", w->dir);
+		assert_int_equal(access(f, F_OK), -1);
+		assert_non_null(strstr(w->central.db, "postgresql://"));
+	}
 	if (proxy)
 		assert_int_equal(fault_proxy_start(w->central.port, &w->proxy, &w->proxy_port), 0);
 	write_config(w, proxy ? w->proxy_port : w->central.port, 20, NULL);

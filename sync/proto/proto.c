@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "proto/jbuf.h"
+#include "proto/jscan.h"
 #include "sy/err.h"
 
 #if defined(__GNUC__)
@@ -216,136 +217,303 @@ static void reject(struct sy_proto_event *e, size_t i, const char *what)
 	snprintf(e->reject, sizeof(e->reject), "events[%zu].%s", i, what);
 }
 
-/* Decode one entry; its problems go to e->reject.  -1 only when out of memory. */
-static int event_decode(json_t *v, size_t i, struct sy_proto_event *e, struct owned *o)
+/* The batch decoder walks the text with jscan.c (see jscan.h for why not
+ * jansson).  Pass 1 validates the whole document, so any syntax error is a
+ * 400 whatever else is wrong; pass 2 extracts.  Decoded strings and the
+ * payloads (their exact bytes) go to one arena of len + 64 bytes: each
+ * copied string is no longer decoded (plus its NUL) than its quoted form,
+ * and a payload's NUL fits in its key's bytes, which are not copied. */
+struct arena {
+	char *p;
+	size_t used, cap;
+};
+
+/* Decode the string at j->pos into the arena; commit keeps it. */
+static char *arena_string(struct sy_jscan *j, struct arena *a, int commit, size_t *len)
 {
-	const char *s = NULL;
+	char *out = a->p + a->used;
 	size_t n = 0;
-	json_t *x;
-	char *text;
-	int r;
+
+	if (j->pos >= j->n || j->s[j->pos] != '"')
+		return NULL;
+	/* The room check of the comment above: can't fail. */
+	if (sy_jscan_string(j, out, &n) < 0 || a->used + n + 1 > a->cap)
+		return NULL;
+	if (commit)
+		a->used += n + 1;
+	*len = n;
+	return out;
+}
+
+/* A member key at pos into key (cap 16); longer keys come back as "" (none
+ * we know is that long).  Moves past the ':'. */
+static int member_key(struct sy_jscan *j, char *key)
+{
+	size_t start = j->pos, n = 0;
+	char tmp[16];
+
+	sy_jscan_ws(j);
+	start = j->pos;
+	if (sy_jscan_string(j, NULL, NULL) < 0)
+		return -1;
+	key[0] = '\0';
+	if (j->pos - start <= sizeof(tmp)) {
+		struct sy_jscan k = { j->s, j->pos, start, NULL };
+
+		if (sy_jscan_string(&k, tmp, &n) == 0 && n < 16)
+			memcpy(key, tmp, n + 1);
+	}
+	sy_jscan_ws(j);
+	j->pos++; /* ':' (pass 1 checked) */
+	sy_jscan_ws(j);
+	return 0;
+}
+
+/* After a member: past ',' (1: another follows) or the closing bracket (0). */
+static int member_next(struct sy_jscan *j)
+{
+	sy_jscan_ws(j);
+	return j->s[j->pos++] == ',';
+}
+
+enum { F_UUID = 1, F_SEQ = 2, F_TYPE = 4, F_ENTITY = 8, F_TS = 16, F_PAYLOAD = 32 };
+
+/* One entry of "events"; problems of the entry go to e->reject.  -1 for a
+ * duplicate key (the whole body is malformed then). */
+static int event_scan(struct sy_jscan *j, size_t i, struct sy_proto_event *e, struct arena *a)
+{
+	const char *uuid = NULL, *type = NULL, *entity = NULL;
+	size_t uuid_n = 0, type_n = 0, entity_n = 0, pl_start = 0, pl_end = 0;
+	int seen = 0, seq_kind = 0, ts_kind = 0, uuid_kind = 0, type_kind = 0, entity_kind = 0;
+	int64_t seq = 0, ts = 0;
+	char key[16];
 
 	memset(e, 0, sizeof(*e));
 	e->type = e->entity = e->payload = "";
-	if (!json_is_object(v)) {
+	sy_jscan_ws(j);
+	if (j->s[j->pos] != '{') {
+		sy_jscan_value(j, 1);
 		snprintf(e->reject, sizeof(e->reject), "events[%zu]: not an object", i);
 		return 0;
 	}
-	r = get_str(v, "uuid", &s, &n);
-	if (r == 0) {
+	j->pos++;
+	sy_jscan_ws(j);
+	if (j->s[j->pos] == '}') {
+		j->pos++;
+	} else {
+		do {
+			int f = 0;
+			char c;
+
+			member_key(j, key);
+			c = j->s[j->pos];
+			if (strcmp(key, "uuid") == 0)
+				f = F_UUID;
+			else if (strcmp(key, "seq") == 0)
+				f = F_SEQ;
+			else if (strcmp(key, "type") == 0)
+				f = F_TYPE;
+			else if (strcmp(key, "entity") == 0)
+				f = F_ENTITY;
+			else if (strcmp(key, "ts_ms") == 0)
+				f = F_TS;
+			else if (strcmp(key, "payload") == 0)
+				f = F_PAYLOAD;
+			if (f & seen)
+				return -1;
+			seen |= f;
+			/* kind: 0 absent/null, 1 right type, 2 wrong type */
+			if (f == F_UUID && c == '"') {
+				uuid = arena_string(j, a, 0, &uuid_n);
+				uuid_kind = 1;
+				if (uuid_n == SY_PROTO_UUID_LEN && sy_proto_uuid_valid(uuid, uuid_n))
+					memcpy(e->uuid, uuid, SY_PROTO_UUID_LEN + 1);
+			} else if (f == F_TYPE && c == '"') {
+				type = arena_string(j, a, 1, &type_n);
+				type_kind = 1;
+			} else if (f == F_ENTITY && c == '"') {
+				entity = arena_string(j, a, 1, &entity_n);
+				entity_kind = 1;
+			} else if ((f == F_SEQ || f == F_TS) && c != 'n') {
+				int64_t v = 0;
+				int r = sy_jscan_int(j, &v);
+
+				if (r < 0)
+					sy_jscan_value(j, 1);
+				if (f == F_SEQ) {
+					seq = v;
+					seq_kind = r == 1 ? 1 : 2;
+				} else {
+					ts = v;
+					ts_kind = r == 1 ? 1 : 2;
+				}
+			} else if (f == F_PAYLOAD) {
+				pl_start = j->pos;
+				sy_jscan_value(j, 1);
+				pl_end = j->pos;
+			} else {
+				if (c == 'n' && f == F_SEQ)
+					seq_kind = 2; /* "seq": null is there but not an integer */
+				else if (c != 'n' && f == F_UUID)
+					uuid_kind = 2;
+				else if (c != 'n' && f == F_TYPE)
+					type_kind = 2;
+				else if (c != 'n' && f == F_ENTITY)
+					entity_kind = 2;
+				sy_jscan_value(j, 1);
+			}
+		} while (member_next(j));
+	}
+	if (!uuid_kind) {
 		reject(e, i, "uuid: missing");
 		return 0;
 	}
-	if (r < 0 || !sy_proto_uuid_valid(s, n)) {
+	if (!e->uuid[0]) {
 		reject(e, i, "uuid: not a lowercase RFC 9562 UUID");
 		return 0;
 	}
-	memcpy(e->uuid, s, SY_PROTO_UUID_LEN + 1);
-
-	x = json_object_get(v, "seq");
-	if (!x) {
+	if (!(seen & F_SEQ)) {
 		reject(e, i, "seq: missing");
 		return 0;
 	}
-	if (!json_is_integer(x) || json_integer_value(x) < 1) {
+	if (seq_kind != 1 || seq < 1) {
 		reject(e, i, "seq: not an integer >= 1");
 		return 0;
 	}
-	e->seq = json_integer_value(x);
-
-	r = get_str(v, "type", &s, &n);
-	if (r == 0) {
+	e->seq = seq;
+	if (!type_kind) {
 		reject(e, i, "type: missing");
 		return 0;
 	}
-	if (r < 0 || !type_valid(s, n)) {
+	if (type_kind != 1 || !type_valid(type, type_n)) {
 		reject(e, i, "type: not 1..63 characters of [a-z0-9_.-]");
 		return 0;
 	}
-	e->type = s;
-
-	r = get_str(v, "entity", &s, &n);
-	if (r < 0 || (r > 0 && n > SY_PROTO_MAX_ENTITY)) {
+	e->type = type;
+	if (entity_kind == 2 || (entity_kind == 1 && entity_n > SY_PROTO_MAX_ENTITY)) {
 		reject(e, i, "entity: not a string of at most 255 bytes");
 		return 0;
 	}
-	e->entity = r > 0 ? s : "";
-
-	x = json_object_get(v, "ts_ms");
-	if (x && !json_is_null(x)) {
-		if (!json_is_integer(x) || json_integer_value(x) < 0) {
-			reject(e, i, "ts_ms: not an integer >= 0");
-			return 0;
-		}
-		e->ts_ms = json_integer_value(x);
+	e->entity = entity_kind ? entity : "";
+	if (ts_kind == 2 || (ts_kind == 1 && ts < 0)) {
+		reject(e, i, "ts_ms: not an integer >= 0");
+		return 0;
 	}
-
-	x = json_object_get(v, "payload");
-	if (!x) {
+	e->ts_ms = ts;
+	if (!(seen & F_PAYLOAD)) {
 		reject(e, i, "payload: missing");
 		return 0;
 	}
-	if (!json_is_object(x)) {
+	if (j->s[pl_start] != '{') {
 		reject(e, i, "payload: not an object");
 		return 0;
 	}
-	text = json_dumps(x, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!text)
-		return -1;
-	n = strlen(text);
-	if (n > SY_PROTO_MAX_PAYLOAD) {
-		free(text);
+	if (pl_end - pl_start > SY_PROTO_MAX_PAYLOAD) {
 		snprintf(e->reject, sizeof(e->reject), "events[%zu].payload: larger than %d bytes",
 			 i, SY_PROTO_MAX_PAYLOAD);
 		return 0;
 	}
-	if (owned_add(o, text) < 0) {
-		free(text);
-		return -1;
-	}
-	e->payload = text;
-	e->payload_len = n;
+	if (a->used + (pl_end - pl_start) + 1 > a->cap)
+		return -1; /* can't happen (see struct arena) */
+	e->payload = a->p + a->used;
+	e->payload_len = pl_end - pl_start;
+	memcpy(a->p + a->used, j->s + pl_start, e->payload_len);
+	a->p[a->used + e->payload_len] = '\0';
+	a->used += e->payload_len + 1;
 	return 0;
 }
 
 int sy_proto_batch_decode(const char *buf, size_t len, struct sy_proto_batch *b,
 			  struct sy_proto_err *err)
 {
-	struct owned *o = NULL;
+	struct sy_jscan j = { buf, len, 0, NULL };
+	struct arena a = { NULL, 0, 0 };
 	struct sy_proto_event *ev = NULL;
 	const char *st = NULL;
-	size_t stlen = 0, n;
-	json_t *events;
-	int rc = SY_ERR_PROTO, r;
+	size_t stlen = 0, n = 0, events_at = 0;
+	int st_kind = 0, ev_kind = 0;
+	char key[16];
 
 	err_clear(err);
-	o = calloc(1, sizeof(*o));
-	if (!o) {
-		fail(err, 500, -1, "out of memory");
-		return SY_ERR_NOMEM;
+	if (len > SY_PROTO_MAX_BODY) {
+		fail(err, 413, -1, "body: larger than %d bytes", SY_PROTO_MAX_BODY);
+		return SY_ERR_PROTO;
 	}
-	o->root = load_object(buf, len, SY_PROTO_MAX_BODY, err);
-	if (!o->root)
-		goto out;
-	r = get_str(o->root, "station", &st, &stlen);
-	if (r == 0) {
+	/* Pass 1: the whole text is one valid JSON value. */
+	if (sy_jscan_value(&j, 0) < 0) {
+		fail(err, 400, -1, "body: not JSON (byte %zu: %s)", j.pos, j.why);
+		return SY_ERR_PROTO;
+	}
+	sy_jscan_ws(&j);
+	if (j.pos != len) {
+		fail(err, 400, -1, "body: not JSON (byte %zu: text after the value)", j.pos);
+		return SY_ERR_PROTO;
+	}
+	j.pos = 0;
+	sy_jscan_ws(&j);
+	if (buf[j.pos] != '{') {
+		fail(err, 400, -1, "body: not a JSON object");
+		return SY_ERR_PROTO;
+	}
+	a.cap = len + 64;
+	a.p = malloc(a.cap);
+	if (!a.p)
+		goto nomem;
+	/* Pass 2: the members. */
+	j.pos++;
+	sy_jscan_ws(&j);
+	if (buf[j.pos] == '}')
+		j.pos++;
+	else
+		do {
+			member_key(&j, key);
+			if (strcmp(key, "station") == 0 || strcmp(key, "events") == 0) {
+				int *kind = key[0] == 's' ? &st_kind : &ev_kind;
+
+				if (*kind) {
+					fail(err, 400, -1, "body: not JSON (duplicate key \"%s\")", key);
+					goto out;
+				}
+				*kind = 2;
+				if (key[0] == 's' && buf[j.pos] == '"') {
+					st = arena_string(&j, &a, 1, &stlen);
+					*kind = 1;
+					continue;
+				}
+				if (key[0] == 'e' && buf[j.pos] == '[') {
+					events_at = j.pos;
+					*kind = 1;
+				} else if (buf[j.pos] == 'n') {
+					*kind = 3; /* null: as absent for station */
+				}
+			}
+			sy_jscan_value(&j, 1);
+		} while (member_next(&j));
+	if (st_kind == 0 || st_kind == 3) {
 		fail(err, 400, -1, "station: missing");
 		goto out;
 	}
-	if (r < 0 || !station_valid(st, stlen)) {
+	if (st_kind != 1 || !station_valid(st, stlen)) {
 		fail(err, 400, -1, "station: not 1..63 bytes of text");
 		goto out;
 	}
-	events = json_object_get(o->root, "events");
-	if (!events) {
+	if (ev_kind == 0) {
 		fail(err, 400, -1, "events: missing");
 		goto out;
 	}
-	if (!json_is_array(events)) {
+	if (ev_kind != 1) {
 		fail(err, 400, -1, "events: not an array");
 		goto out;
 	}
-	n = json_array_size(events);
+	/* Count, then decode. */
+	j.pos = events_at + 1;
+	sy_jscan_ws(&j);
+	if (buf[j.pos] != ']') {
+		do {
+			sy_jscan_value(&j, 1);
+			n++;
+		} while (member_next(&j));
+	}
 	if (n == 0) {
 		fail(err, 400, -1, "events: empty");
 		goto out;
@@ -358,28 +526,35 @@ int sy_proto_batch_decode(const char *buf, size_t len, struct sy_proto_batch *b,
 	ev = calloc(n, sizeof(*ev));
 	if (!ev)
 		goto nomem;
-	for (size_t i = 0; i < n; i++)
-		if (event_decode(json_array_get(events, i), i, &ev[i], o) < 0)
-			goto nomem;
+	j.pos = events_at + 1;
+	for (size_t i = 0; i < n; i++) {
+		if (event_scan(&j, i, &ev[i], &a) < 0) {
+			fail(err, 400, (long)i, "events[%zu]: not JSON (a duplicate key)", i);
+			goto out;
+		}
+		member_next(&j);
+	}
 	b->station = st;
 	b->ev = ev;
 	b->n = n;
-	b->priv = o;
+	b->priv = a.p;
 	return SY_OK;
 nomem:
-	rc = SY_ERR_NOMEM;
+	free(ev);
+	free(a.p);
 	fail(err, 500, -1, "out of memory");
+	return SY_ERR_NOMEM;
 out:
 	free(ev);
-	owned_free(o);
-	return rc;
+	free(a.p);
+	return SY_ERR_PROTO;
 }
 
 void sy_proto_batch_fini(struct sy_proto_batch *b)
 {
 	if (!b)
 		return;
-	owned_free(b->priv);
+	free(b->priv);
 	free(b->ev);
 	b->station = NULL;
 	b->ev = NULL;
@@ -391,7 +566,6 @@ void sy_proto_batch_fini(struct sy_proto_batch *b)
  * client sends is rejected for its shape. */
 static int event_check(const struct sy_proto_event *e, size_t i, struct sy_proto_err *err)
 {
-	json_t *p;
 	int ok;
 
 	if (!sy_proto_uuid_valid(e->uuid, strnlen(e->uuid, sizeof(e->uuid)))) {
@@ -420,9 +594,14 @@ static int event_check(const struct sy_proto_event *e, size_t i, struct sy_proto
 		     SY_PROTO_MAX_PAYLOAD);
 		return SY_ERR_ARG;
 	}
-	p = json_loadb(e->payload, e->payload_len, JSON_REJECT_DUPLICATES, NULL);
-	ok = p && json_is_object(p);
-	json_decref(p);
+	{
+		struct sy_jscan j = { e->payload, e->payload_len, 0, NULL };
+
+		sy_jscan_ws(&j);
+		ok = j.pos < j.n && e->payload[j.pos] == '{' && sy_jscan_value(&j, 0) == 0;
+		sy_jscan_ws(&j);
+		ok = ok && j.pos == j.n;
+	}
 	if (!ok) {
 		fail(err, 0, (long)i, "events[%zu].payload: not a JSON object", i);
 		return SY_ERR_ARG;

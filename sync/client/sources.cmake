@@ -6,3 +6,8 @@ target_sources(sy PRIVATE
 	${CMAKE_CURRENT_LIST_DIR}/client.c
 	${CMAKE_CURRENT_LIST_DIR}/http_curl.c)
 target_link_libraries(sy PRIVATE PkgConfig::LIBCURL PkgConfig::ZLIB)
+install(FILES
+	${CMAKE_CURRENT_LIST_DIR}/../systemd/qcstation-sync.service
+	${CMAKE_CURRENT_LIST_DIR}/../systemd/qcstation-sync-nightly.service
+	${CMAKE_CURRENT_LIST_DIR}/../systemd/qcstation-sync-nightly.timer
+	DESTINATION lib/systemd/system)

@@ -128,6 +128,7 @@ struct child {
 	int status;
 	long maxrss_kib;
 	double secs;
+	double cpu_secs;    /* user + system time of the client */
 };
 
 /* Start `qcstation --config cfg sync --json` with its output to log. */
@@ -159,6 +160,8 @@ static void wait_sync(struct child *ch)
 	ch->secs = (double)(bench_now_ns() - ch->t0_ns) / 1e9;
 	ch->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	ch->maxrss_kib = ru.ru_maxrss;
+	ch->cpu_secs = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 /* Register station name and write its token file and config. */
@@ -290,7 +293,7 @@ static int count_events(const struct sy_central_station *st, void *ud)
 }
 
 struct result {
-	double http_rate, base_rate, ratio_pct, secs;
+	double http_rate, base_rate, ratio_pct, secs, client_cpu_s;
 	long rss_kib;
 	double multi_rate, multi_secs;
 	long multi_rss_max_kib;
@@ -361,6 +364,7 @@ static void run(const struct opts *o, const char *dir, struct result *r)
 	r->secs = one.secs;
 	r->http_rate = (double)o->n / one.secs;
 	r->rss_kib = one.maxrss_kib;
+	r->client_cpu_s = one.cpu_secs;
 	r->ratio_pct = r->base_rate > 0 ? 100.0 * r->http_rate / r->base_rate : 0.0;
 
 	/* Many stations at once. */
@@ -475,12 +479,12 @@ int main(int argc, char **argv)
 
 	if (o.json) {
 		json_t *j = json_pack(
-			"{s:s, s:{s:I, s:f, s:f, s:f, s:f, s:I}, s:{s:I, s:I, s:f, s:f, s:I},"
+			"{s:s, s:{s:I, s:f, s:f, s:f, s:f, s:I, s:f}, s:{s:I, s:I, s:f, s:f, s:I},"
 			" s:{s:f, s:f, s:I}}",
 			"bench", "sync", "push", "events", (json_int_t)o.n, "seconds", r.secs,
 			"events_per_s", r.http_rate, "baseline_events_per_s", r.base_rate,
 			"ratio_pct", r.ratio_pct, "client_peak_rss_kib", (json_int_t)r.rss_kib,
-			"stations", "count", (json_int_t)o.stations, "events",
+			"client_cpu_s", r.client_cpu_s, "stations", "count", (json_int_t)o.stations, "events",
 			(json_int_t)r.multi_events, "seconds", r.multi_secs, "events_per_s",
 			r.multi_rate, "client_peak_rss_kib", (json_int_t)r.multi_rss_max_kib,
 			"targets", "events_per_s", TARGET_RATE, "ratio_pct", TARGET_RATIO_PCT,
@@ -500,6 +504,8 @@ int main(int argc, char **argv)
 		       r.ratio_pct, TARGET_RATIO_PCT);
 		printf("  client peak RSS       : %10.1f MiB         target < %d MiB\n",
 		       (double)r.rss_kib / 1024.0, TARGET_RSS_KIB / 1024);
+		printf("  client CPU            : %10.1f s (%.0f events per CPU second)\n",
+		       r.client_cpu_s, r.client_cpu_s > 0 ? (double)o.n / r.client_cpu_s : 0.0);
 		printf("%llu stations at once, %llu events each:\n", (unsigned long long)o.stations,
 		       (unsigned long long)o.per_station);
 		printf("  all stations          : %10.0f events/s  (%.1f s), largest client RSS "

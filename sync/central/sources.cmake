@@ -24,3 +24,4 @@ target_link_libraries(qcstation-central PRIVATE sy_central PkgConfig::INIH)
 install(TARGETS qcstation-central RUNTIME DESTINATION bin)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/../systemd/qcstation-central.service
 	DESTINATION lib/systemd/system)
+install(FILES ${PROJECT_SOURCE_DIR}/docs/qcstation-central.1 DESTINATION share/man/man1)

@@ -402,6 +402,51 @@ static void sync__pushes_then_pulls_on_loopback(void **state)
 	world_teardown(&w);
 }
 
+static void sync__gzip_request_bodies(void **state)
+{
+	struct world w;
+	json_t *sum = NULL;
+
+	(void)state;
+	world_setup(&w, false);
+	write_config(&w, w.central.port, 100, "gzip = yes");
+	add_events(&w, 300);
+	assert_int_equal(sync_run(&w, &sum, NULL), 0);
+	assert_int_equal(jint(sum, "pushed", "applied"), 300);
+	json_decref(sum);
+	check_exactly_once(&w, 300);
+	world_teardown(&w);
+}
+
+/* TLS is verified, and plain http goes to loopback only: both are
+ * configuration errors (78), found before any event is acknowledged. */
+static void sync__tls_failure_and_plain_http_elsewhere_are_config_errors(void **state)
+{
+	struct world w;
+	char url[64], *err = NULL, *out = NULL;
+	const char *argv[] = { "qcstation", "--config", NULL, "sync", "--server", url, NULL };
+	long long t0;
+
+	(void)state;
+	world_setup(&w, false);
+	add_events(&w, 5);
+	argv[2] = w.config;
+	/* https to a server that speaks plain HTTP: the handshake fails. */
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u", w.central.port);
+	t0 = mono_ms();
+	assert_int_equal(run(argv, NULL, 0, &out, &err), 78);
+	assert_true(mono_ms() - t0 < 5000); /* not retried */
+	assert_non_null(strstr(err, "TLS"));
+	free(out);
+	free(err);
+	snprintf(url, sizeof(url), "http://192.0.2.1:%u", w.central.port);
+	assert_int_equal(run(argv, NULL, 0, &out, &err), 78);
+	assert_non_null(strstr(err, "only https://"));
+	free(out);
+	free(err);
+	world_teardown(&w);
+}
+
 /* ---- faults ------------------------------------------------------------------ */
 
 /* 100 events in batches of 20 through the proxy with rules; then check. */
@@ -706,6 +751,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sync__pushes_then_pulls_on_loopback),
+		cmocka_unit_test(sync__gzip_request_bodies),
+		cmocka_unit_test(sync__tls_failure_and_plain_http_elsewhere_are_config_errors),
 		cmocka_unit_test(fault__connection_reset_before_and_after_the_server),
 		cmocka_unit_test(fault__500_503_and_429_with_retry_after),
 		cmocka_unit_test(fault__stalled_answer_hits_the_low_speed_timeout),

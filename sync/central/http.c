@@ -8,6 +8,7 @@
  * its headers, before any body is read.  Logs name the method, path, status
  * and station: never a token or a body. */
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +40,15 @@ struct req {
 	char *body;
 	size_t len, cap;
 	size_t raw;          /* bytes received, before decompression */
-	int answered;        /* an answer was queued on the headers alone */
-	int fail_status;     /* set when the body is refused mid-upload */
+	/* A refusal decided before the end of the body (on the headers, or
+	 * mid-upload): the body is read and dropped, then this is the answer.
+	 * Answering before the body is read would have the connection reset
+	 * under a client still sending, which then sees a transport error
+	 * instead of the 401 or 413 that tells it to stop. */
+	int answered; /* the refusal went out on the headers alone */
+	int fail_status;
+	const char *fail_code;
+	int fail_retry;
 	char fail_detail[128];
 };
 
@@ -175,17 +183,31 @@ static enum MHD_Result respond_error(struct sy_central_server *s, struct MHD_Con
 	return respond(s, conn, method, url, status, body, len, retry_after_s, station);
 }
 
-/* Authenticate and rate limit from the headers.  0 and r->station_id, or an
- * answer already queued (1) or a failure to queue (-1). */
-static int check_auth(struct sy_central_server *s, struct MHD_Connection *conn, const char *method,
-		      const char *url, int64_t *id, char *station, enum MHD_Result *ret)
+static void CS_PRINTF(3, 4) set_fail(struct req *r, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->fail_status = status;
+	r->fail_code = status == 413 ? "too_large" : status == 400 ? "malformed" : "unavailable";
+	r->fail_retry = status == 503 ? 5 : 0;
+	va_start(ap, fmt);
+	vsnprintf(r->fail_detail, sizeof(r->fail_detail), fmt, ap);
+	va_end(ap);
+}
+
+/* Authenticate and rate limit from the headers: 0 and *id, station, or 1
+ * with the refusal in r (status, code, detail, Retry-After). */
+static int check_auth(struct sy_central_server *s, struct MHD_Connection *conn, int64_t *id,
+		      char *station, struct req *r)
 {
 	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
 	int rc, wait;
 
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
-		*ret = respond_error(s, conn, method, url, 401, "unauthorized",
-				     "Authorization: Bearer <token> missing", 0, NULL);
+		r->fail_status = 401;
+		r->fail_code = "unauthorized";
+		snprintf(r->fail_detail, sizeof(r->fail_detail),
+			 "Authorization: Bearer <token> missing");
 		return 1;
 	}
 	h += 7;
@@ -193,22 +215,31 @@ static int check_auth(struct sy_central_server *s, struct MHD_Connection *conn, 
 		h++;
 	rc = cs_auth(s->c, h, strlen(h), id, station);
 	if (rc < 0) {
-		*ret = respond_error(s, conn, method, url, 503, "unavailable",
-				     "the database cannot be reached", 5, NULL);
+		set_fail(r, 503, "the database cannot be reached");
 		return 1;
 	}
 	if (rc == 0) {
-		*ret = respond_error(s, conn, method, url, 401, "unauthorized", "token refused", 0,
-				     NULL);
+		r->fail_status = 401;
+		r->fail_code = "unauthorized";
+		snprintf(r->fail_detail, sizeof(r->fail_detail), "token refused");
 		return 1;
 	}
 	wait = cs_rate_take(s->c, *id);
 	if (wait > 0) {
-		*ret = respond_error(s, conn, method, url, 429, "rate_limited",
-				     "too many requests for this token", wait, station);
+		r->fail_status = 429;
+		r->fail_code = "rate_limited";
+		r->fail_retry = wait;
+		snprintf(r->fail_detail, sizeof(r->fail_detail), "too many requests for this token");
 		return 1;
 	}
 	return 0;
+}
+
+static enum MHD_Result respond_fail(struct sy_central_server *s, struct MHD_Connection *conn,
+				    const char *method, const char *url, const struct req *r)
+{
+	return respond_error(s, conn, method, url, r->fail_status, r->fail_code, r->fail_detail,
+			     r->fail_retry, r->station);
 }
 
 static enum MHD_Result health(struct sy_central_server *s, struct MHD_Connection *conn,
@@ -233,17 +264,18 @@ static enum MHD_Result feed(struct sy_central_server *s, struct MHD_Connection *
 {
 	const char *cursor = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "cursor");
 	const char *lim = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
-	char station[64] = "";
-	enum MHD_Result ret = MHD_NO;
+	char *station;
+	struct req r;
 	int64_t id = 0;
 	long limit = SY_PROTO_DEFAULT_FEED_LIMIT;
 	char *body = NULL;
 	size_t len = 0;
 	int rc;
 
-	rc = check_auth(s, conn, method, url, &id, station, &ret);
-	if (rc != 0)
-		return ret;
+	memset(&r, 0, sizeof(r));
+	station = r.station;
+	if (check_auth(s, conn, &id, station, &r) != 0)
+		return respond_fail(s, conn, method, url, &r);
 	if (lim) {
 		char *end = NULL;
 
@@ -268,8 +300,7 @@ static int body_add(struct req *r, const char *data, size_t n)
 {
 	r->raw += n;
 	if (r->raw > SY_PROTO_MAX_BODY) {
-		r->fail_status = 413;
-		snprintf(r->fail_detail, sizeof(r->fail_detail), "body: larger than %d bytes",
+		set_fail(r, 413, "body: larger than %d bytes",
 			 SY_PROTO_MAX_BODY);
 		return -1;
 	}
@@ -282,8 +313,7 @@ static int body_add(struct req *r, const char *data, size_t n)
 				cap *= 2;
 			b = realloc(r->body, cap);
 			if (!b) {
-				r->fail_status = 503;
-				snprintf(r->fail_detail, sizeof(r->fail_detail), "out of memory");
+				set_fail(r, 503, "out of memory");
 				return -1;
 			}
 			r->body = b;
@@ -295,8 +325,7 @@ static int body_add(struct req *r, const char *data, size_t n)
 	}
 	if (r->z_end) {
 		if (n > 0) {
-			r->fail_status = 400;
-			snprintf(r->fail_detail, sizeof(r->fail_detail), "body: data after the gzip stream");
+			set_fail(r, 400, "body: data after the gzip stream");
 			return -1;
 		}
 		return 0;
@@ -313,16 +342,13 @@ static int body_add(struct req *r, const char *data, size_t n)
 			if (cap > (size_t)SY_PROTO_MAX_BODY + 1)
 				cap = (size_t)SY_PROTO_MAX_BODY + 1;
 			if (r->len >= cap) {
-				r->fail_status = 413;
-				snprintf(r->fail_detail, sizeof(r->fail_detail),
-					 "body: larger than %d bytes once decompressed",
+				set_fail(r, 413, "body: larger than %d bytes once decompressed",
 					 SY_PROTO_MAX_BODY);
 				return -1;
 			}
 			b = realloc(r->body, cap);
 			if (!b) {
-				r->fail_status = 503;
-				snprintf(r->fail_detail, sizeof(r->fail_detail), "out of memory");
+				set_fail(r, 503, "out of memory");
 				return -1;
 			}
 			r->body = b;
@@ -335,20 +361,16 @@ static int body_add(struct req *r, const char *data, size_t n)
 		if (zr == Z_STREAM_END) {
 			r->z_end = 1;
 		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
-			r->fail_status = 400;
-			snprintf(r->fail_detail, sizeof(r->fail_detail), "body: not valid gzip");
+			set_fail(r, 400, "body: not valid gzip");
 			return -1;
 		}
 		if (r->len > SY_PROTO_MAX_BODY) {
-			r->fail_status = 413;
-			snprintf(r->fail_detail, sizeof(r->fail_detail),
-				 "body: larger than %d bytes once decompressed", SY_PROTO_MAX_BODY);
+			set_fail(r, 413, "body: larger than %d bytes once decompressed", SY_PROTO_MAX_BODY);
 			return -1;
 		}
 	}
 	if (r->z_end && r->z.avail_in > 0) {
-		r->fail_status = 400;
-		snprintf(r->fail_detail, sizeof(r->fail_detail), "body: data after the gzip stream");
+		set_fail(r, 400, "body: data after the gzip stream");
 		return -1;
 	}
 	return 0;
@@ -359,33 +381,42 @@ static enum MHD_Result events_start(struct sy_central_server *s, struct MHD_Conn
 {
 	const char *ce = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Encoding");
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-	enum MHD_Result ret = MHD_NO;
+	const char *ex = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+	unsigned long long length = cl ? strtoull(cl, NULL, 10) : 0;
 	struct req *r;
-	int rc;
 
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return MHD_NO;
 	r->route = R_EVENTS;
 	*con_cls = r;
-	r->answered = 1; /* until the headers pass */
-	rc = check_auth(s, conn, method, url, &r->station_id, r->station, &ret);
-	if (rc != 0)
-		return ret;
-	if (cl && strtoull(cl, NULL, 10) > SY_PROTO_MAX_BODY)
-		return respond_error(s, conn, method, url, 413, "too_large",
-				     "body: larger than 8388608 bytes", 0, r->station);
+	if (check_auth(s, conn, &r->station_id, r->station, r) != 0)
+		goto refused;
+	if (length > SY_PROTO_MAX_BODY) {
+		set_fail(r, 413, "body: larger than %d bytes", SY_PROTO_MAX_BODY);
+		goto refused;
+	}
 	if (ce && strcasecmp(ce, "identity") != 0) {
-		if (strcasecmp(ce, "gzip") != 0)
-			return respond_error(s, conn, method, url, 415, "malformed",
-					     "Content-Encoding: only gzip or identity", 0,
-					     r->station);
+		if (strcasecmp(ce, "gzip") != 0) {
+			r->fail_status = 415;
+			r->fail_code = "malformed";
+			snprintf(r->fail_detail, sizeof(r->fail_detail),
+				 "Content-Encoding: only gzip or identity");
+			goto refused;
+		}
 		r->gzip = 1;
 		if (inflateInit2(&r->z, 15 + 16) != Z_OK)
 			return MHD_NO;
 		r->z_init = 1;
 	}
-	r->answered = 0;
+	return MHD_YES;
+refused:
+	/* A client waiting for "100 Continue", or one with no body, can have
+	 * the answer now; any other is sending its body: read it first. */
+	if ((ex && strcasecmp(ex, "100-continue") == 0) || (cl && length == 0)) {
+		r->answered = 1;
+		return respond_fail(s, conn, method, url, r);
+	}
 	return MHD_YES;
 }
 
@@ -401,10 +432,7 @@ static enum MHD_Result events_finish(struct sy_central_server *s, struct MHD_Con
 	int rc;
 
 	if (r->fail_status)
-		return respond_error(s, conn, method, url, r->fail_status,
-				     r->fail_status == 413 ? "too_large" :
-				     r->fail_status == 400 ? "malformed" : "unavailable",
-				     r->fail_detail, r->fail_status == 503 ? 5 : 0, r->station);
+		return respond_fail(s, conn, method, url, r);
 	if (r->gzip && !r->z_end)
 		return respond_error(s, conn, method, url, 400, "malformed",
 				     "body: gzip stream cut short", 0, r->station);

@@ -17,3 +17,14 @@ set_tests_properties(test_sy_central PROPERTIES TIMEOUT 120)
 add_test(NAME test_sy_central_pg COMMAND test_sy_central pg)
 set_tests_properties(test_sy_central_pg PROPERTIES TIMEOUT 180 FIXTURES_REQUIRED sy_pg
 	ENVIRONMENT "QC_PG_URL_FILE=${QC_SY_PG_URL_FILE};QC_SRC=${PROJECT_SOURCE_DIR}")
+
+# The program itself (tests/e2e/proc.c runs it): options, exit codes,
+# station add/list, import/export, serving until SIGTERM.
+add_executable(test_sy_central_cli test_central_cli.c ${PROJECT_SOURCE_DIR}/tests/e2e/proc.c)
+target_include_directories(test_sy_central_cli PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+target_link_libraries(test_sy_central_cli PRIVATE sy PkgConfig::CMOCKA PkgConfig::JANSSON
+	PkgConfig::LIBCURL)
+add_dependencies(test_sy_central_cli qcstation-central)
+add_test(NAME test_sy_central_cli COMMAND test_sy_central_cli)
+set_tests_properties(test_sy_central_cli PROPERTIES TIMEOUT 60
+	ENVIRONMENT "QC_BIN=$<TARGET_FILE:qcstation-central>;QC_SRC=${PROJECT_SOURCE_DIR}")

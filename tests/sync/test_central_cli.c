@@ -10,6 +10,7 @@
 #include <string.h>
 #include <signal.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <curl/curl.h>
@@ -265,6 +266,30 @@ static void cli__serve_push_sigterm_then_export(void **state)
 	free(dir);
 }
 
+/* Outside ctest (scripts/valgrind-check runs every tests/sync/test_*),
+ * find the program beside this test: BUILD/tests/sync/x -> BUILD/sync/. */
+static void default_bin(void)
+{
+	char self[4096], bin[4200];
+	ssize_t n;
+	char *slash;
+
+	if (getenv("QC_BIN"))
+		return;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return;
+	self[n] = '\0';
+	for (int i = 0; i < 3; i++) {
+		slash = strrchr(self, '/');
+		if (!slash)
+			return;
+		*slash = '\0';
+	}
+	snprintf(bin, sizeof(bin), "%s/sync/qcstation-central", self);
+	setenv("QC_BIN", bin, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +299,7 @@ int main(void)
 	};
 	int rc;
 
+	default_bin();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,10 @@ struct sync_run {
 	struct sy_proto_event *ev;
 	struct sy_proto_result *res;
 	struct st_sync_ack *acks;
-	char **strs;             /* 3 per event: type, entity, payload */
+	size_t *offs;            /* 3 per event: type, entity, payload in arena */
+	char *arena;             /* the batch's strings, NUL-terminated, one block */
+	size_t arena_len, arena_cap;
+	bool arena_full;         /* out of memory while collecting */
 	size_t n;
 };
 
@@ -161,43 +165,65 @@ static void bar_draw(struct sync_run *r, bool last)
 
 static void batch_clear(struct sync_run *r)
 {
-	for (size_t i = 0; i < r->n * 3; i++)
-		free(r->strs[i]);
 	r->n = 0;
+	r->arena_len = 0;
+	r->arena_full = false;
 }
 
-static char *dup_n(const char *s, size_t n)
+/* Append s[0..n) and a NUL to the arena; its offset, or SIZE_MAX. */
+static size_t arena_add(struct sync_run *r, const char *s, size_t n)
 {
-	char *d = malloc(n + 1);
+	size_t at = r->arena_len;
 
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
+	if (r->arena_len + n + 1 > r->arena_cap) {
+		size_t cap = r->arena_cap ? r->arena_cap : 65536;
+		char *a;
+
+		while (cap < r->arena_len + n + 1)
+			cap *= 2;
+		a = realloc(r->arena, cap);
+		if (!a) {
+			r->arena_full = true;
+			return SIZE_MAX;
+		}
+		r->arena = a;
+		r->arena_cap = cap;
 	}
-	return d;
+	memcpy(r->arena + at, s, n);
+	r->arena[at + n] = '\0';
+	r->arena_len += n + 1;
+	return at;
 }
 
+/* Collect one pending event; its strings go to the arena, the pointers
+ * are set by batch_fix() once the arena stops moving. */
 static int collect(const struct st_sync_event *e, void *ud)
 {
 	struct sync_run *r = ud;
 	struct sy_proto_event *p = &r->ev[r->n];
-	char **str = &r->strs[r->n * 3];
+	size_t *off = &r->offs[r->n * 3];
 
 	memset(p, 0, sizeof(*p));
-	str[0] = dup_n(e->type, strlen(e->type));
-	str[1] = dup_n(e->entity, strlen(e->entity));
-	str[2] = dup_n(e->payload, e->payload_len);
-	r->n++; /* freed by batch_clear() whatever happened */
-	if (!str[0] || !str[1] || !str[2])
+	off[0] = arena_add(r, e->type, strlen(e->type));
+	off[1] = arena_add(r, e->entity, strlen(e->entity));
+	off[2] = arena_add(r, e->payload, e->payload_len);
+	if (r->arena_full)
 		return ST_ERR_NOMEM;
 	snprintf(p->uuid, sizeof(p->uuid), "%s", e->uuid);
 	p->seq = e->id;
 	p->ts_ms = e->created_ms;
-	p->type = str[0];
-	p->entity = str[1];
-	p->payload = str[2];
 	p->payload_len = e->payload_len;
+	r->n++;
 	return 0;
+}
+
+static void batch_fix(struct sync_run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		r->ev[i].type = r->arena + r->offs[i * 3];
+		r->ev[i].entity = r->arena + r->offs[i * 3 + 1];
+		r->ev[i].payload = r->arena + r->offs[i * 3 + 2];
+	}
 }
 
 /* Map a client error to an exit status and keep its message. */
@@ -245,6 +271,7 @@ static int push_all(struct sync_run *r)
 		}
 		if (r->n == 0)
 			return QC_EXIT_OK;
+		batch_fix(r);
 		after = r->ev[r->n - 1].seq;
 		prc = sy_client_push(r->cl, r->ev, r->n, r->res, &done);
 		for (size_t i = 0; i < done; i++) {
@@ -560,8 +587,8 @@ static int do_sync(struct qc_cli *c, bool json, bool follow_mode, const char *se
 	r->ev = calloc(r->batch, sizeof(*r->ev));
 	r->res = calloc(r->batch, sizeof(*r->res));
 	r->acks = calloc(r->batch, sizeof(*r->acks));
-	r->strs = calloc((size_t)r->batch * 3, sizeof(*r->strs));
-	if (!r->ev || !r->res || !r->acks || !r->strs) {
+	r->offs = calloc((size_t)r->batch * 3, sizeof(*r->offs));
+	if (!r->ev || !r->res || !r->acks || !r->offs) {
 		qc_err("out of memory");
 		rc = QC_EXIT_OSERR;
 		goto out;
@@ -622,7 +649,8 @@ out:
 		free(r->ev);
 		free(r->res);
 		free(r->acks);
-		free(r->strs);
+		free(r->offs);
+		free(r->arena);
 	}
 	free(r);
 	free(token);

@@ -97,24 +97,28 @@ int st_store_sync_ack(struct st_store *s, const struct st_sync_ack *acks, size_t
 		return rc;
 	for (size_t i = 0; rc == ST_OK && i < n; i++) {
 		const struct st_sync_ack *a = &acks[i];
-		sqlite3_stmt *q = s->stmt[Q_SYNC_OUTBOX_EXISTS];
+		sqlite3_stmt *q = s->stmt[Q_SYNC_MARK_SENT];
 
-		sqlite3_bind_int64(q, 1, a->outbox_id);
-		rc = store_q_row(s, q, "sync ack");
-		if (rc == 0) {
-			rc = store_set_err(s, ST_ERR_NOTFOUND, "sync ack: no outbox event %lld",
-					   (long long)a->outbox_id);
-			break;
-		}
-		if (rc < 0)
-			break;
-		store_q_end(q);
-		q = s->stmt[Q_SYNC_MARK_SENT];
 		sqlite3_bind_int64(q, 1, a->outbox_id);
 		sqlite3_bind_int64(q, 2, ts_ms);
 		rc = store_q_exec(s, Q_SYNC_MARK_SENT, "sync ack");
 		if (rc < 0)
 			break;
+		if (sqlite3_changes(s->db) == 0) { /* sent before, or no such event? */
+			q = s->stmt[Q_SYNC_OUTBOX_EXISTS];
+			sqlite3_bind_int64(q, 1, a->outbox_id);
+			rc = store_q_row(s, q, "sync ack");
+			if (rc == 0) {
+				rc = store_set_err(s, ST_ERR_NOTFOUND,
+						   "sync ack: no outbox event %lld",
+						   (long long)a->outbox_id);
+				break;
+			}
+			if (rc < 0)
+				break;
+			store_q_end(q);
+			rc = ST_OK;
+		}
 		q = s->stmt[Q_SYNC_RESULT_ADD];
 		sqlite3_bind_int64(q, 1, a->outbox_id);
 		sqlite3_bind_text(q, 2, result_name(a->result), -1, SQLITE_STATIC);

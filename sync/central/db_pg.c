@@ -2,7 +2,8 @@
  * warehouses sharing one store.  Statements are prepared once per
  * connection (again after a reconnect).  Deduplication is the UNIQUE
  * (station_id, uuid) constraint with INSERT ... ON CONFLICT DO NOTHING
- * RETURNING, a batch in one transaction.  Writers to event and feed take a
+ * RETURNING, a batch in one transaction, the inserts pipelined (libpq
+ * pipeline mode) and the duplicates' original server_seq read in one query.  Writers to event and feed take a
  * table lock that only other writers wait for, so sequence numbers become
  * visible in order and a reader paging by seq never skips a row committed
  * late (several qcstation-central processes may share the database). */
@@ -45,7 +46,7 @@ enum q {
 	Q_STATION_BY_NAME,
 	Q_STATION_LIST,
 	Q_EVENT_ADD,
-	Q_EVENT_SEQ,
+	Q_EVENT_SEQS,
 	Q_FEED_PAGE,
 	Q_FEED_ADD,
 	Q_EVENTS,
@@ -72,8 +73,10 @@ static const struct {
 			  " received_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
 			  " ON CONFLICT (station_id, uuid) DO NOTHING RETURNING server_seq",
 			  8 },
-	[Q_EVENT_SEQ] = { "event_seq",
-			  "SELECT server_seq FROM event WHERE station_id = $1 AND uuid = $2", 2 },
+	[Q_EVENT_SEQS] = { "event_seqs",
+			   "SELECT uuid::text, server_seq FROM event"
+			   " WHERE station_id = $1 AND uuid = ANY ($2::uuid[])",
+			   2 },
 	[Q_FEED_PAGE] = { "feed_page",
 			  "SELECT seq, kind, key, data FROM feed WHERE seq > $1 ORDER BY seq LIMIT $2",
 			  2 },
@@ -243,54 +246,172 @@ static int station_list(struct cs_db *db, sy_central_station_fn *fn, void *ud)
 	return rc;
 }
 
+/* Events are sent in pipelines of this many statements (libpq pipeline
+ * mode): one round trip per chunk instead of one per event, while the
+ * socket buffers stay small in both directions. */
+#define PIPE_CHUNK 128
+
+/* Read the rest of a pipeline segment up to its sync point. */
+static void pipe_drain(struct db_pg *p)
+{
+	for (;;) {
+		PGresult *r = PQgetResult(p->h);
+
+		if (!r) {
+			if (PQstatus(p->h) != CONNECTION_OK)
+				return;
+			continue; /* the end of one statement's results */
+		}
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			return;
+		}
+		PQclear(r);
+	}
+}
+
+/* Insert events idx[0..m) of b, pipelined: applied ones get their
+ * server_seq, the others are marked duplicate (server_seq read after). */
+static int insert_pipelined(struct db_pg *p, const char *sid, const char *now,
+			    const struct sy_proto_batch *b, struct sy_proto_result *res,
+			    const size_t *idx, size_t m)
+{
+	int rc = SY_OK;
+
+	if (PQenterPipelineMode(p->h) != 1)
+		return fail(p, "pipeline mode", NULL);
+	for (size_t start = 0; start < m && rc == SY_OK; start += PIPE_CHUNK) {
+		size_t k = m - start < PIPE_CHUNK ? m - start : PIPE_CHUNK, sent = 0;
+
+		for (; sent < k; sent++) {
+			const struct sy_proto_event *e = &b->ev[idx[start + sent]];
+			char seq[24], ts[24];
+			const char *v[8] = { sid, e->uuid, seq, e->type, e->entity, ts, e->payload, now };
+
+			snprintf(seq, sizeof(seq), "%" PRId64, e->seq);
+			snprintf(ts, sizeof(ts), "%" PRId64, e->ts_ms);
+			if (PQsendQueryPrepared(p->h, q_def[Q_EVENT_ADD].name, 8, v, NULL, NULL, 0) !=
+			    1) {
+				rc = fail(p, "event add (send)", NULL);
+				break;
+			}
+		}
+		if (PQpipelineSync(p->h) != 1) {
+			rc = fail(p, "event add (sync)", NULL);
+			break;
+		}
+		for (size_t j = 0; j < sent && rc == SY_OK; j++) {
+			struct sy_proto_result *out = &res[idx[start + j]];
+			PGresult *r = PQgetResult(p->h);
+
+			if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+				rc = fail(p, "event add", r);
+			} else if (PQntuples(r) == 1) {
+				out->status = SY_PROTO_APPLIED;
+				out->server_seq = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+			} else {
+				out->status = SY_PROTO_DUPLICATE;
+			}
+			PQclear(r);
+			r = PQgetResult(p->h); /* NULL: the end of this statement */
+			if (r) {
+				PQclear(r);
+				if (rc == SY_OK)
+					rc = fail(p, "event add (results)", NULL);
+			}
+		}
+		pipe_drain(p);
+	}
+	if (PQexitPipelineMode(p->h) != 1 && rc == SY_OK)
+		rc = fail(p, "pipeline mode (exit)", NULL);
+	return rc;
+}
+
+/* The original server_seq of the duplicates, in one query. */
+static int read_duplicates(struct db_pg *p, const char *sid, const struct sy_proto_batch *b,
+			   struct sy_proto_result *res)
+{
+	const char *v[2];
+	PGresult *r;
+	char *arr;
+	size_t nd = 0, o = 0;
+	int rc = SY_OK;
+
+	for (size_t i = 0; i < b->n; i++)
+		nd += res[i].status == SY_PROTO_DUPLICATE;
+	if (nd == 0)
+		return SY_OK;
+	arr = malloc(nd * (SY_PROTO_UUID_LEN + 1) + 3);
+	if (!arr)
+		return SY_ERR_NOMEM;
+	arr[o++] = '{';
+	for (size_t i = 0; i < b->n; i++) {
+		if (res[i].status != SY_PROTO_DUPLICATE)
+			continue;
+		if (o > 1)
+			arr[o++] = ',';
+		memcpy(arr + o, b->ev[i].uuid, SY_PROTO_UUID_LEN); /* [0-9a-f-]: no quoting */
+		o += SY_PROTO_UUID_LEN;
+	}
+	arr[o++] = '}';
+	arr[o] = '\0';
+	v[0] = sid;
+	v[1] = arr;
+	r = run(p, Q_EVENT_SEQS, v, NULL, NULL);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = fail(p, "event seqs", r);
+	} else {
+		for (size_t i = 0; i < b->n; i++) {
+			if (res[i].status != SY_PROTO_DUPLICATE)
+				continue;
+			for (int t = 0; t < PQntuples(r); t++) {
+				if (strcmp(PQgetvalue(r, t, 0), b->ev[i].uuid) == 0) {
+					res[i].server_seq = strtoll(PQgetvalue(r, t, 1), NULL, 10);
+					break;
+				}
+			}
+			if (res[i].server_seq < 1 && rc == SY_OK)
+				rc = fail(p, "event seqs: a duplicate without its row", NULL);
+		}
+	}
+	PQclear(r);
+	free(arr);
+	return rc;
+}
+
 static int ingest(struct cs_db *db, int64_t station_id, const struct sy_proto_batch *b,
 		  struct sy_proto_result *res, int64_t now_ms)
 {
 	struct db_pg *p = P(db);
-	char sid[24], seq[24], ts[24], now[24];
+	char sid[24], now[24];
+	size_t *idx, m = 0;
 	int rc;
 
 	rc = ensure(p);
 	if (rc < 0)
 		return rc;
+	idx = malloc((b->n ? b->n : 1) * sizeof(*idx));
+	if (!idx)
+		return SY_ERR_NOMEM;
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->ev[i].reject[0])
+			idx[m++] = i;
 	snprintf(sid, sizeof(sid), "%" PRId64, station_id);
 	snprintf(now, sizeof(now), "%" PRId64, now_ms);
 	rc = cmd(p, "BEGIN");
 	if (rc < 0)
-		return rc;
+		goto out;
 	rc = cmd(p, "LOCK TABLE event IN SHARE ROW EXCLUSIVE MODE");
-	for (size_t i = 0; i < b->n && rc == SY_OK; i++) {
-		const struct sy_proto_event *e = &b->ev[i];
-		const char *v[8] = { sid, e->uuid, seq, e->type, e->entity, ts, e->payload, now };
-		PGresult *r;
-
-		if (e->reject[0])
-			continue;
-		snprintf(seq, sizeof(seq), "%" PRId64, e->seq);
-		snprintf(ts, sizeof(ts), "%" PRId64, e->ts_ms);
-		r = run(p, Q_EVENT_ADD, v, NULL, NULL);
-		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			rc = fail(p, "event add", r);
-		} else if (PQntuples(r) == 1) {
-			res[i].status = SY_PROTO_APPLIED;
-			res[i].server_seq = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-		} else {
-			res[i].status = SY_PROTO_DUPLICATE;
-		}
-		PQclear(r);
-		if (rc < 0 || res[i].status != SY_PROTO_DUPLICATE)
-			continue;
-		r = run(p, Q_EVENT_SEQ, v, NULL, NULL); /* $1 station, $2 uuid */
-		if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
-			rc = fail(p, "event seq", r);
-		else
-			res[i].server_seq = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-		PQclear(r);
-	}
+	if (rc == SY_OK && m > 0)
+		rc = insert_pipelined(p, sid, now, b, res, idx, m);
+	if (rc == SY_OK)
+		rc = read_duplicates(p, sid, b, res);
 	if (rc == SY_OK)
 		rc = cmd(p, "COMMIT");
 	if (rc < 0 && PQstatus(p->h) == CONNECTION_OK)
 		cmd(p, "ROLLBACK");
+out:
+	free(idx);
 	return rc;
 }
 

@@ -860,6 +860,24 @@ static void ingest__direct_dedupes_and_checks_station(void **state)
 	assert_int_equal(sy_central_ingest(f->c, "NOBODY", &b, r2), SY_ERR_ARG);
 	sy_proto_batch_fini(&b);
 	free(body);
+
+	/* The same uuid twice in one batch: the second copy is a duplicate of
+	 * the first, which the same transaction just stored. */
+	{
+		static const char twice[] =
+			"{\"station\":\"ST-2\",\"events\":["
+			"{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-000000000abc\",\"seq\":1,\"type\":\"t\","
+			"\"payload\":{}},"
+			"{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-000000000abc\",\"seq\":2,\"type\":\"t\","
+			"\"payload\":{}}]}";
+
+		assert_int_equal(sy_proto_batch_decode(twice, sizeof(twice) - 1, &b, &err), SY_OK);
+		assert_int_equal(sy_central_ingest(f->c, "ST-2", &b, r1), SY_OK);
+		assert_int_equal(r1[0].status, SY_PROTO_APPLIED);
+		assert_int_equal(r1[1].status, SY_PROTO_DUPLICATE);
+		assert_int_equal(r1[1].server_seq, r1[0].server_seq);
+		sy_proto_batch_fini(&b);
+	}
 	fix_free(f);
 }
 

@@ -385,8 +385,10 @@ int cs_db_sqlite_open(struct sy_central *c, const char *path, struct cs_db **out
 		return SY_ERR_NOMEM;
 	s->base.ops = &sqlite_ops;
 	s->base.c = c;
-	if (sqlite3_open_v2(path, &s->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	/* NOMUTEX: one thread owns the connection (sy/central.h). */
+	if (sqlite3_open_v2(path, &s->h,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		cs_err(c, "sqlite: cannot open %s: %s", path,
 		       s->h ? sqlite3_errmsg(s->h) : "out of memory");
 		goto fail;

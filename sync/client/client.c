@@ -277,14 +277,15 @@ static int request(struct sy_client *c, const struct sy_http_req *req, decode_fn
 		}
 		switch (v) {
 		case SY_VERDICT_AUTH:
-			cl_log(c, LOG_ERR, "%s %s: token refused: %s", req->method, req->url, what);
+			/* The caller reports the failure (once); here only a trace. */
+			cl_log(c, LOG_DEBUG, "%s %s: token refused: %s", req->method, req->url, what);
 			return set_err(c, SY_ERR_AUTH,
 				       "the central store refused this station's token: %s", what);
 		case SY_VERDICT_SHRINK:
 			c->shrink = true;
 			return set_err(c, SY_ERR_HTTP, "request too large: %s", what);
 		case SY_VERDICT_FAIL:
-			cl_log(c, LOG_ERR, "%s %s: %s", req->method, req->url, what);
+			cl_log(c, LOG_DEBUG, "%s %s: %s", req->method, req->url, what);
 			return set_err(c, rc < 0 ? rc : SY_ERR_REJECTED, "%s", what);
 		case SY_VERDICT_STOP:
 			return set_err(c, SY_ERR_CANCELLED, "stopped");
@@ -294,7 +295,7 @@ static int request(struct sy_client *c, const struct sy_http_req *req, decode_fn
 		if (rc == SY_OK)
 			rc = SY_ERR_HTTP; /* a status worth retrying */
 		if (attempt + 1 >= c->cfg.max_attempts) {
-			cl_log(c, LOG_ERR, "%s %s: giving up after %u attempts: %s", req->method,
+			cl_log(c, LOG_DEBUG, "%s %s: giving up after %u attempts: %s", req->method,
 			     req->url, attempt + 1, what);
 			return set_err(c, rc, "giving up after %u attempts: %s", attempt + 1, what);
 		}

@@ -45,7 +45,8 @@
 #define DEFAULT_PER_STATION 2000
 #define QUICK_STATIONS 4
 #define QUICK_PER_STATION 300
-#define BATCH 500
+#define BATCH_MAX SY_PROTO_MAX_EVENTS
+#define DEFAULT_BATCH 1000
 #define TARGET_RATE 50000.0
 #define TARGET_RATIO_PCT 70.0
 #define TARGET_RSS_KIB (32 * 1024)
@@ -55,7 +56,7 @@
 #endif
 
 struct opts {
-	uint64_t n, stations, per_station;
+	uint64_t n, stations, per_station, batch;
 	const char *base;
 	const char *qcstation;
 	bool json;
@@ -166,7 +167,7 @@ static void wait_sync(struct child *ch)
 
 /* Register station name and write its token file and config. */
 static void station_files(struct sy_central *c, const char *dir, const char *name, unsigned port,
-			  char *cfg, size_t cap)
+			  unsigned batch, char *cfg, size_t cap)
 {
 	char token[SY_CENTRAL_TOKEN_CAP], tpath[600], db[600], text[2048];
 
@@ -180,15 +181,15 @@ static void station_files(struct sy_central *c, const char *dir, const char *nam
 	snprintf(text, sizeof(text),
 		 "[station]\ncode = %s\ndatabase = %s\n[sync]\nserver = http://127.0.0.1:%u\n"
 		 "token_file = %s\nbatch_size = %d\n[log]\nlevel = error\n",
-		 name, db, port, tpath, BATCH);
+		 name, db, port, tpath, batch);
 	write_text(cfg, text, 0644);
 }
 
 /* ---- the baseline: ingest without HTTP ------------------------------------------ */
 
 struct base_acc {
-	struct sy_proto_event ev[BATCH];
-	char *str[BATCH][3];
+	struct sy_proto_event ev[BATCH_MAX];
+	char *str[BATCH_MAX][3];
 	size_t n;
 };
 
@@ -217,21 +218,22 @@ static int base_collect(const struct st_sync_event *e, void *ud)
 /* The same events, the same batches, straight into sy_central_ingest():
  * only the ingest calls are timed (reading the station file and building
  * the batch are the client's work, not the server's).  Events per second. */
-static double baseline(const char *dir, const char *station_db, uint64_t n)
+static double baseline(const char *dir, const char *name, const char *station_db, uint64_t n,
+		       unsigned batch)
 {
 	struct sy_central_config cc = { .log = quiet };
 	struct st_store_opts so = { .readonly = true };
 	struct sy_central *c = NULL;
 	struct st_store *s = NULL;
 	struct base_acc *a = calloc(1, sizeof(*a));
-	struct sy_proto_result *res = calloc(BATCH, sizeof(*res));
+	struct sy_proto_result *res = calloc(BATCH_MAX, sizeof(*res));
 	char path[600], token[SY_CENTRAL_TOKEN_CAP], err[300];
 	uint64_t ns = 0, done = 0;
 	int64_t after = 0;
 
 	if (!a || !res)
 		die("out of memory");
-	snprintf(path, sizeof(path), "%s/baseline-central.db", dir);
+	snprintf(path, sizeof(path), "%s/%s-central.db", dir, name);
 	cc.db = path;
 	if (sy_central_open(&cc, &c) < 0)
 		die("cannot open %s", path);
@@ -245,7 +247,7 @@ static double baseline(const char *dir, const char *station_db, uint64_t n)
 		int rc;
 
 		a->n = 0;
-		rc = st_store_sync_pending(s, after, BATCH, base_collect, a);
+		rc = st_store_sync_pending(s, after, batch, base_collect, a);
 		if (rc < 0)
 			die("outbox: %s", st_store_errmsg(s));
 		if (a->n == 0)
@@ -293,7 +295,7 @@ static int count_events(const struct sy_central_station *st, void *ud)
 }
 
 struct result {
-	double http_rate, base_rate, ratio_pct, secs, client_cpu_s;
+	double http_rate, base_rate, base_before, base_after, ratio_pct, secs, client_cpu_s;
 	long rss_kib;
 	double multi_rate, multi_secs;
 	long multi_rss_max_kib;
@@ -306,26 +308,29 @@ static void run(const struct opts *o, const char *dir, struct result *r)
 	struct sy_central *c = NULL;
 	struct sy_central_server *srv = NULL;
 	struct child one, *many = NULL;
-	char path[600], db[600], cfg[600], log[600], name[64];
+	char path[600], db[600], db2[600], cfg[600], log[600], name[64];
 	unsigned port = 0;
 	uint64_t t0;
 
-	/* The backlog, and the baseline on it. */
+	/* The backlog, and the baseline on it (a second copy for the baseline
+	 * after the push: the pushed one has nothing pending any more). */
 	snprintf(db, sizeof(db), "%s/BENCH-1.db", dir);
+	snprintf(db2, sizeof(db2), "%s/BENCH-2.db", dir);
 	fprintf(stderr, "bench_sync: writing %llu outbox events...\n", (unsigned long long)o->n);
 	make_station(db, o->n, 1);
+	make_station(db2, o->n, 1);
 	fprintf(stderr, "bench_sync: baseline (sy_central_ingest, no HTTP)...\n");
-	r->base_rate = baseline(dir, db, o->n);
+	r->base_before = baseline(dir, "before", db, o->n, (unsigned)o->batch);
 
 	/* One station over HTTP. */
 	snprintf(path, sizeof(path), "%s/central.db", dir);
 	cc.db = path;
 	if (sy_central_open(&cc, &c) < 0)
 		die("cannot open %s", path);
-	station_files(c, dir, "BENCH-1", 0, cfg, sizeof(cfg));
+	station_files(c, dir, "BENCH-1", 0, (unsigned)o->batch, cfg, sizeof(cfg));
 	for (uint64_t i = 0; i < o->stations; i++) {
 		snprintf(name, sizeof(name), "MULTI-%02llu", (unsigned long long)i);
-		station_files(c, dir, name, 0, cfg, sizeof(cfg));
+		station_files(c, dir, name, 0, (unsigned)o->batch, cfg, sizeof(cfg));
 	}
 	if (sy_central_serve_start(c, "127.0.0.1:0", &port, &srv) < 0)
 		die("cannot serve");
@@ -339,7 +344,7 @@ static void run(const struct opts *o, const char *dir, struct result *r)
 			 "[station]\ncode = BENCH-1\ndatabase = %s\n[sync]\nserver = "
 			 "http://127.0.0.1:%u\ntoken_file = %s\nbatch_size = %d\n[log]\nlevel = "
 			 "error\n",
-			 db, port, tpath, BATCH);
+			 db, port, tpath, (int)o->batch);
 		write_text(cfg, text, 0644);
 		for (uint64_t i = 0; i < o->stations; i++) {
 			snprintf(name, sizeof(name), "MULTI-%02llu", (unsigned long long)i);
@@ -350,7 +355,7 @@ static void run(const struct opts *o, const char *dir, struct result *r)
 				 "[station]\ncode = %s\ndatabase = %s\n[sync]\nserver = "
 				 "http://127.0.0.1:%u\ntoken_file = %s\nbatch_size = %d\n[log]\n"
 				 "level = error\n",
-				 name, path, port, tpath, BATCH);
+				 name, path, port, tpath, (int)o->batch);
 			write_text(cfg, text, 0644);
 		}
 	}
@@ -365,6 +370,11 @@ static void run(const struct opts *o, const char *dir, struct result *r)
 	r->http_rate = (double)o->n / one.secs;
 	r->rss_kib = one.maxrss_kib;
 	r->client_cpu_s = one.cpu_secs;
+	/* The baseline again, after: on a shared machine the disk's speed
+	 * drifts; the ratio is against the mean of the two. */
+	fprintf(stderr, "bench_sync: baseline again...\n");
+	r->base_after = baseline(dir, "after", db2, o->n, (unsigned)o->batch);
+	r->base_rate = (r->base_before + r->base_after) / 2.0;
 	r->ratio_pct = r->base_rate > 0 ? 100.0 * r->http_rate / r->base_rate : 0.0;
 
 	/* Many stations at once. */
@@ -420,21 +430,22 @@ static void run(const struct opts *o, const char *dir, struct result *r)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: bench_sync [--n N] [--stations S] [--per-station M] [--dir DIR]\n"
-		"                  [--qcstation PATH] [--quick] [--json]\n"
+		"usage: bench_sync [--n N] [--stations S] [--per-station M] [--batch B]\n"
+		"                  [--dir DIR] [--qcstation PATH] [--quick] [--json]\n"
 		"  --n N            outbox events pushed by one station, default %d\n"
 		"  --stations S     stations pushing at once, default %d\n"
 		"  --per-station M  events each of them pushes, default %d\n"
+		"  --batch B        [sync] batch_size of the stations (1..1000), default %d\n"
 		"  --quick          N = %d, %d stations of %d: to check that it runs\n"
 		"  --json           one JSON object instead of the report\n",
-		DEFAULT_N, DEFAULT_STATIONS, DEFAULT_PER_STATION, QUICK_N, QUICK_STATIONS,
+		DEFAULT_N, DEFAULT_STATIONS, DEFAULT_PER_STATION, DEFAULT_BATCH, QUICK_N, QUICK_STATIONS,
 		QUICK_PER_STATION);
 }
 
 int main(int argc, char **argv)
 {
 	struct opts o = { .n = DEFAULT_N, .stations = DEFAULT_STATIONS,
-			  .per_station = DEFAULT_PER_STATION, .base = "/tmp",
+			  .per_station = DEFAULT_PER_STATION, .batch = DEFAULT_BATCH, .base = "/tmp",
 			  .qcstation = QC_BENCH_QCSTATION };
 	struct result r = { 0 };
 	char dir[256];
@@ -449,9 +460,12 @@ int main(int argc, char **argv)
 			dst = &o.stations;
 		else if (!strcmp(argv[i], "--per-station"))
 			dst = &o.per_station;
+		else if (!strcmp(argv[i], "--batch"))
+			dst = &o.batch;
 		if (dst && i + 1 < argc) {
 			if (bench_parse_count(argv[++i], 100000000, dst) < 0 ||
-			    (dst == &o.stations && *dst > 99))
+			    (dst == &o.stations && *dst > 99) ||
+			    (dst == &o.batch && *dst > BATCH_MAX))
 				die("%s wants a count", argv[i - 1]);
 		} else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
 			o.base = argv[++i];
@@ -479,10 +493,12 @@ int main(int argc, char **argv)
 
 	if (o.json) {
 		json_t *j = json_pack(
-			"{s:s, s:{s:I, s:f, s:f, s:f, s:f, s:I, s:f}, s:{s:I, s:I, s:f, s:f, s:I},"
+			"{s:s, s:I, s:{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:f}, s:{s:I, s:I, s:f, s:f, s:I},"
 			" s:{s:f, s:f, s:I}}",
-			"bench", "sync", "push", "events", (json_int_t)o.n, "seconds", r.secs,
-			"events_per_s", r.http_rate, "baseline_events_per_s", r.base_rate,
+			"bench", "sync", "batch", (json_int_t)o.batch, "push", "events",
+			(json_int_t)o.n, "seconds", r.secs, "events_per_s", r.http_rate,
+			"baseline_events_per_s", r.base_rate, "baseline_before", r.base_before,
+			"baseline_after", r.base_after,
 			"ratio_pct", r.ratio_pct, "client_peak_rss_kib", (json_int_t)r.rss_kib,
 			"client_cpu_s", r.client_cpu_s, "stations", "count", (json_int_t)o.stations, "events",
 			(json_int_t)r.multi_events, "seconds", r.multi_secs, "events_per_s",
@@ -495,11 +511,12 @@ int main(int argc, char **argv)
 		putchar('\n');
 		json_decref(j);
 	} else {
-		printf("sync push, %llu events over loopback HTTP (batches of %d):\n",
-		       (unsigned long long)o.n, BATCH);
+		printf("sync push, %llu events over loopback HTTP (batches of %llu):\n",
+		       (unsigned long long)o.n, (unsigned long long)o.batch);
 		printf("  qcstation sync        : %10.0f events/s  (%.1f s)  target >= %.0f\n",
 		       r.http_rate, r.secs, TARGET_RATE);
-		printf("  server ingest, no HTTP: %10.0f events/s\n", r.base_rate);
+		printf("  server ingest, no HTTP: %10.0f events/s  (%.0f before, %.0f after)\n",
+		       r.base_rate, r.base_before, r.base_after);
 		printf("  ratio                 : %10.1f %%          target >= %.0f %%\n",
 		       r.ratio_pct, TARGET_RATIO_PCT);
 		printf("  client peak RSS       : %10.1f MiB         target < %d MiB\n",

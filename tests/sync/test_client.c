@@ -647,6 +647,35 @@ static void pull__cursor_in_the_url_and_page_decoded(void **state)
 	fake_free_all(f);
 }
 
+static void health__one_try_without_the_token(void **state)
+{
+	static const struct step ok[] = {
+		{ .kind = STEP_STATUS, .status = 200, .retry_after_s = -1,
+		  .body = "{\"status\":\"ok\",\"version\":\"0.1.0\",\"db\":\"sqlite\"}" },
+	};
+	static const struct step down[] = {
+		{ .kind = STEP_TRANSPORT, .rc = SY_ERR_CONNECT },
+	};
+	struct fake *f = fake_new();
+	struct sy_client *c = client_for(f, 500, 8);
+	struct sy_proto_health h;
+
+	(void)state;
+	script(f, ok, 1);
+	assert_int_equal(sy_client_health(c, &h), SY_OK);
+	assert_string_equal(h.status, "ok");
+	assert_string_equal(h.db, "sqlite");
+	assert_string_equal(f->last_url, "https://central.example/v1/health");
+	assert_string_equal(f->last_auth, ""); /* health needs no token */
+	script(f, down, 1);
+	f->at = 0;
+	assert_int_equal(sy_client_health(c, &h), SY_ERR_CONNECT);
+	assert_int_equal(f->calls, 2); /* no retry */
+	assert_int_equal(f->sleeps, 0);
+	sy_client_free(c);
+	fake_free_all(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -667,6 +696,7 @@ int main(void)
 		cmocka_unit_test(push__an_unsendable_event_is_rejected_locally),
 		cmocka_unit_test(push__a_raised_stop_flag_ends_it),
 		cmocka_unit_test(pull__cursor_in_the_url_and_page_decoded),
+		cmocka_unit_test(health__one_try_without_the_token),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

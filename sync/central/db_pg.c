@@ -125,6 +125,19 @@ static int prepare_all(struct db_pg *p)
 	return SY_OK;
 }
 
+/* Per session: a lock held elsewhere (an operator's psql, a migration)
+ * or a stuck statement fails the request with 503 after a while, instead
+ * of holding the server's only thread. */
+static int session_setup(struct db_pg *p)
+{
+	PGresult *r = PQexec(p->h, "SET client_min_messages = warning;"
+				   " SET lock_timeout = '5s'; SET statement_timeout = '30s'");
+	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? SY_OK : fail(p, "session settings", r);
+
+	PQclear(r);
+	return rc;
+}
+
 /* Reconnect once when the connection dropped (server restarted). */
 static int ensure(struct db_pg *p)
 {
@@ -134,6 +147,8 @@ static int ensure(struct db_pg *p)
 	PQreset(p->h);
 	if (PQstatus(p->h) != CONNECTION_OK)
 		return fail(p, "reconnect", NULL);
+	if (session_setup(p) < 0)
+		return SY_ERR_IO;
 	return prepare_all(p);
 }
 
@@ -578,7 +593,6 @@ static const struct cs_db_ops pg_ops = {
 int cs_db_pg_open(struct sy_central *c, const char *url, struct cs_db **out)
 {
 	struct db_pg *p = calloc(1, sizeof(*p));
-	PGresult *r;
 	int rc;
 
 	if (!p)
@@ -593,9 +607,9 @@ int cs_db_pg_open(struct sy_central *c, const char *url, struct cs_db **out)
 		db_close(&p->base);
 		return SY_ERR_IO;
 	}
-	r = PQexec(p->h, "SET client_min_messages = warning");
-	PQclear(r);
-	rc = cmd(p, schema);
+	rc = session_setup(p);
+	if (rc == SY_OK)
+		rc = cmd(p, schema);
 	if (rc == SY_OK)
 		rc = prepare_all(p);
 	if (rc < 0) {

@@ -21,6 +21,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <zlib.h>
 
 #include "sy/central.h"
@@ -968,6 +969,59 @@ static void concurrent__fifty_stations(void **state)
 	fix_free(f);
 }
 
+/* The database is locked by someone else (an operator, a backup): the
+ * push fails with 503 and Retry-After once the lock wait times out,
+ * nothing of it is stored, and the same push applies once the lock is
+ * gone. */
+static void db_locked__503_then_the_retry_applies(void **state)
+{
+	struct fix *f = fix_new(0, 0);
+	CURL *h = curl_easy_init();
+	struct sy_proto_result *res;
+	size_t len = 0, n = 0;
+	char *body = batch_body("ST-1", 6, 0, 3, &len);
+	sqlite3 *lite = NULL;
+	PGconn *pg = NULL;
+	PGresult *pr;
+	struct resp r;
+
+	(void)state;
+	fix_serve(f);
+	if (use_pg) {
+		pg = PQconnectdb(f->db);
+		assert_int_equal(PQstatus(pg), CONNECTION_OK);
+		pr = PQexec(pg, "BEGIN; LOCK TABLE event IN ACCESS EXCLUSIVE MODE");
+		assert_int_equal(PQresultStatus(pr), PGRES_COMMAND_OK);
+		PQclear(pr);
+	} else {
+		assert_int_equal(sqlite3_open(f->db, &lite), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(lite, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	}
+	http(f, h, "/v1/events", f->tok1, body, len, NULL, &r);
+	expect_error(&r, 503, "unavailable");
+	assert_int_equal(r.retry_after, 5);
+	resp_fini(&r);
+	if (use_pg) {
+		pr = PQexec(pg, "ROLLBACK");
+		PQclear(pr);
+		PQfinish(pg);
+	} else {
+		assert_int_equal(sqlite3_exec(lite, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(lite);
+	}
+	http(f, h, "/v1/events", f->tok1, body, len, NULL, &r);
+	assert_int_equal(r.status, 200);
+	res = results_of(&r, &n);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(res[i].status, SY_PROTO_APPLIED);
+	free(res);
+	resp_fini(&r);
+	free(body);
+	curl_easy_cleanup(h);
+	fix_free(f);
+}
+
 static int list_count(const struct sy_central_station *s, void *ud)
 {
 	if (strcmp(s->name, "ST-1") == 0) {
@@ -1019,6 +1073,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(export__resumes_from_cursor),
 		cmocka_unit_test(ingest__direct_dedupes_and_checks_station),
 		cmocka_unit_test(concurrent__fifty_stations),
+		cmocka_unit_test(db_locked__503_then_the_retry_applies),
 		cmocka_unit_test(station__add_refuses_bad_or_taken_names_and_lists),
 	};
 	int rc;

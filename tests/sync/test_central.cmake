@@ -12,7 +12,7 @@ set_tests_properties(sy_pg_stop PROPERTIES FIXTURES_CLEANUP sy_pg TIMEOUT 60)
 
 find_package(ZLIB REQUIRED)
 qc_unit_test(test_sy_central test_central.c LIBS sy_central PkgConfig::LIBCURL PkgConfig::LIBPQ
-	ZLIB::ZLIB PkgConfig::JANSSON Threads::Threads)
+	PkgConfig::SQLITE3 ZLIB::ZLIB PkgConfig::JANSSON Threads::Threads)
 set_tests_properties(test_sy_central PROPERTIES TIMEOUT 120)
 add_test(NAME test_sy_central_pg COMMAND test_sy_central pg)
 set_tests_properties(test_sy_central_pg PROPERTIES TIMEOUT 180 FIXTURES_REQUIRED sy_pg

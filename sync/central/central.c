@@ -18,6 +18,7 @@
 struct sy_central {
 	struct sy_central_config cfg;
 	char *db_name;
+	char *tls_cert, *tls_key;
 	struct cs_db *db;
 	struct cs_rate *rate;
 };
@@ -104,6 +105,21 @@ int sy_central_open(const struct sy_central_config *cfg, struct sy_central **out
 		goto fail;
 	}
 	c->cfg.db = c->db_name;
+	if (!cfg->tls_cert_pem != !cfg->tls_key_pem) {
+		cs_err(c, "TLS needs both a certificate and its key");
+		rc = SY_ERR_ARG;
+		goto fail;
+	}
+	if (cfg->tls_cert_pem) {
+		c->tls_cert = strdup(cfg->tls_cert_pem);
+		c->tls_key = strdup(cfg->tls_key_pem);
+		if (!c->tls_cert || !c->tls_key) {
+			rc = SY_ERR_NOMEM;
+			goto fail;
+		}
+	}
+	c->cfg.tls_cert_pem = c->tls_cert;
+	c->cfg.tls_key_pem = c->tls_key;
 	if (c->cfg.max_connections == 0)
 		c->cfg.max_connections = 64;
 	if (c->cfg.timeout_s == 0)
@@ -132,6 +148,15 @@ void sy_central_close(struct sy_central *c)
 		c->db->ops->close(c->db);
 	cs_rate_free(c->rate);
 	free(c->db_name);
+	free(c->tls_cert);
+	if (c->tls_key) {
+		/* A private key: do not leave it in freed memory. */
+		volatile char *k = c->tls_key;
+
+		for (size_t i = 0; k[i]; i++)
+			k[i] = 0;
+		free(c->tls_key);
+	}
 	free(c);
 }
 

@@ -596,13 +596,30 @@ int sy_central_serve_start(struct sy_central *c, const char *listen, unsigned *p
 	s->c = c;
 	if (v6)
 		flags |= MHD_USE_IPv6;
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
-				(const struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
-				(unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-				(unsigned)cfg->timeout_s, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-				MHD_OPTION_LISTEN_BACKLOG_SIZE, 128u, MHD_OPTION_END);
+	{
+		struct MHD_OptionItem tls[3] = {
+			{ MHD_OPTION_END, 0, NULL },
+			{ MHD_OPTION_END, 0, NULL },
+			{ MHD_OPTION_END, 0, NULL },
+		};
+
+		if (cfg->tls_cert_pem) {
+			flags |= MHD_USE_TLS;
+			tls[0].option = MHD_OPTION_HTTPS_MEM_CERT;
+			tls[0].ptr_value = (void *)(uintptr_t)cfg->tls_cert_pem;
+			tls[1].option = MHD_OPTION_HTTPS_MEM_KEY;
+			tls[1].ptr_value = (void *)(uintptr_t)cfg->tls_key_pem;
+		}
+		s->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
+					(const struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
+					(unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+					(unsigned)cfg->timeout_s, MHD_OPTION_NOTIFY_COMPLETED, completed,
+					s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 128u, MHD_OPTION_ARRAY, tls,
+					MHD_OPTION_END);
+	}
 	if (!s->d) {
-		cs_err(c, "cannot listen on %s", listen);
+		cs_err(c, "cannot listen on %s%s", listen,
+		       cfg->tls_cert_pem ? " (or the TLS certificate and key do not match)" : "");
 		free(s);
 		return SY_ERR_IO;
 	}

@@ -34,11 +34,15 @@ static const char usage[] =
 	"  --db PATH|URL         SQLite file (default central.db) or postgresql://user@host:port/db\n"
 	"  --listen ADDR:PORT    where to serve (default 127.0.0.1:8080; port 0 picks one)\n"
 	"  --config FILE         INI file, section [central]: db, listen, rate_per_s, rate_burst,\n"
-	"                        max_connections, timeout_s (the command line wins)\n"
+	"                        max_connections, timeout_s, tls_cert, tls_key (the command\n"
+	"                        line wins)\n"
 	"  --rate N              requests per second per token (default 100; 0 = unlimited)\n"
 	"  --burst N             rate limiter bucket size (default 2 * rate)\n"
 	"  --max-connections N   concurrent connections (default 64)\n"
 	"  --port-file FILE      write the port listened on to FILE (for scripts, port 0)\n"
+	"  --tls-cert FILE       serve HTTPS with this PEM certificate chain ...\n"
+	"  --tls-key FILE        ... and this PEM private key (else plain HTTP: loopback or\n"
+	"                        behind a TLS reverse proxy)\n"
 	"  --json                machine-readable output\n"
 	"  --quiet               log warnings and errors only\n"
 	"  --help, --version\n"
@@ -47,7 +51,7 @@ static const char usage[] =
 	"69 database or address unavailable, 70 internal error, 74 output error\n";
 
 struct opts {
-	char *db, *listen, *config, *port_file, *since;
+	char *db, *listen, *config, *port_file, *since, *tls_cert, *tls_key;
 	long limit;
 	int rate, burst, max_conn, timeout_s;
 	int rate_set, burst_set, max_conn_set, timeout_set;
@@ -104,6 +108,10 @@ static int ini_key(void *ud, const char *section, const char *name, const char *
 		return o->db ? 1 : set_str(&o->db, value) == 0;
 	if (strcmp(name, "listen") == 0)
 		return o->listen ? 1 : set_str(&o->listen, value) == 0;
+	if (strcmp(name, "tls_cert") == 0)
+		return o->tls_cert ? 1 : set_str(&o->tls_cert, value) == 0;
+	if (strcmp(name, "tls_key") == 0)
+		return o->tls_key ? 1 : set_str(&o->tls_key, value) == 0;
 	if (parse_int(value, 0, 1000000, &x) < 0) {
 		fprintf(stderr, "qcstation-central: %s: %s: not a number 0..1000000\n", o->config,
 			name);
@@ -132,6 +140,8 @@ static void opts_fini(struct opts *o)
 	free(o->config);
 	free(o->port_file);
 	free(o->since);
+	free(o->tls_cert);
+	free(o->tls_key);
 }
 
 /* 0, or an exit status. */
@@ -170,6 +180,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			sv = &o->port_file;
 		else if (strcmp(a, "--since") == 0)
 			sv = &o->since;
+		else if (strcmp(a, "--tls-cert") == 0)
+			sv = &o->tls_cert;
+		else if (strcmp(a, "--tls-key") == 0)
+			sv = &o->tls_key;
 		else if (strcmp(a, "--rate") == 0) {
 			iv = &o->rate;
 			set = &o->rate_set;
@@ -271,8 +285,8 @@ static int serve(struct sy_central *c, const struct opts *o)
 	rc = sy_central_serve_start(c, o->listen, &port, &srv);
 	if (rc < 0)
 		return rc == SY_ERR_ARG ? EX_USAGE : EX_UNAVAILABLE;
-	fprintf(stderr, "qcstation-central: listening on %s (port %u, %s)\n", o->listen, port,
-		sy_central_db_kind(c));
+	fprintf(stderr, "qcstation-central: listening on %s (port %u, %s, %s)\n", o->listen, port,
+		o->tls_cert ? "https" : "http", sy_central_db_kind(c));
 	if (o->port_file && write_port_file(o->port_file, port) < 0) {
 		fprintf(stderr, "qcstation-central: cannot write %s\n", o->port_file);
 		sy_central_serve_stop(srv);
@@ -445,11 +459,39 @@ static int cmd_export(struct sy_central *c, const struct opts *o)
 	return 0;
 }
 
+/* A PEM file into a NUL-terminated buffer (free()); NULL with a message. */
+static char *read_pem(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "qcstation-central: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(1024 * 1024 + 1);
+	if (buf) {
+		n = fread(buf, 1, 1024 * 1024 + 1, f);
+		if (ferror(f) || n == 0 || n > 1024 * 1024) {
+			fprintf(stderr, "qcstation-central: %s: empty, unreadable or over 1 MiB\n",
+				path);
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = '\0';
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
 	struct sy_central_config cfg;
 	struct sy_central *c = NULL;
+	char *cert = NULL, *key = NULL;
 	int ex, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -484,7 +526,22 @@ int main(int argc, char **argv)
 		ex = EX_USAGE;
 		goto out;
 	}
+	if (!o.tls_cert != !o.tls_key) {
+		fprintf(stderr, "qcstation-central: --tls-cert and --tls-key go together\n");
+		ex = EX_USAGE;
+		goto out;
+	}
+	if (o.tls_cert) {
+		cert = read_pem(o.tls_cert);
+		key = cert ? read_pem(o.tls_key) : NULL;
+		if (!key) {
+			ex = EX_NOINPUT;
+			goto out;
+		}
+	}
 	memset(&cfg, 0, sizeof(cfg));
+	cfg.tls_cert_pem = cert;
+	cfg.tls_key_pem = key;
 	cfg.db = o.db;
 	cfg.rate_per_s = o.rate;
 	cfg.rate_burst = o.burst ? o.burst : 2 * o.rate;
@@ -509,6 +566,14 @@ int main(int argc, char **argv)
 		ex = cmd_export(c, &o);
 out:
 	sy_central_close(c);
+	free(cert);
+	if (key) {
+		volatile char *k = key;
+
+		for (size_t i = 0; k[i]; i++)
+			k[i] = 0;
+		free(key);
+	}
 	opts_fini(&o);
 	return ex < 0 ? 0 : ex;
 }

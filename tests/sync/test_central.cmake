@@ -23,7 +23,7 @@ set_tests_properties(test_sy_central_pg PROPERTIES TIMEOUT 180 FIXTURES_REQUIRED
 add_executable(test_sy_central_cli test_central_cli.c ${PROJECT_SOURCE_DIR}/tests/e2e/proc.c)
 target_include_directories(test_sy_central_cli PRIVATE ${PROJECT_SOURCE_DIR}/tests)
 target_link_libraries(test_sy_central_cli PRIVATE sy PkgConfig::CMOCKA PkgConfig::JANSSON
-	PkgConfig::LIBCURL)
+	PkgConfig::LIBCURL PkgConfig::LIBCRYPTO)
 add_dependencies(test_sy_central_cli qcstation-central)
 add_test(NAME test_sy_central_cli COMMAND test_sy_central_cli)
 set_tests_properties(test_sy_central_cli PROPERTIES TIMEOUT 60

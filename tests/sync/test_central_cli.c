@@ -16,6 +16,11 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
 #include "e2e/proc.h"
 #include "sy/proto.h"
 
@@ -266,6 +271,106 @@ static void cli__serve_push_sigterm_then_export(void **state)
 	free(dir);
 }
 
+/* A self-signed certificate for 127.0.0.1 (P-256, one day) and its key. */
+static void make_cert(const char *cert_path, const char *key_path)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	X509_NAME *name;
+	X509_EXTENSION *ext;
+	X509V3_CTX ctx;
+	FILE *f;
+
+	assert_non_null(k);
+	assert_non_null(x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), -60);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_set_pubkey(x, k);
+	name = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"127.0.0.1",
+				   -1, -1, 0);
+	X509_set_issuer_name(x, name);
+	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_alt_name, "IP:127.0.0.1");
+	assert_non_null(ext);
+	X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	assert_true(X509_sign(x, k, EVP_sha256()) > 0);
+	f = fopen(cert_path, "w");
+	assert_non_null(f);
+	assert_int_equal(PEM_write_X509(f, x), 1);
+	fclose(f);
+	f = fopen(key_path, "w");
+	assert_non_null(f);
+	assert_int_equal(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL), 1);
+	fclose(f);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+
+static long get_health(const char *url, const char *ca, CURLcode *cc)
+{
+	CURL *h = curl_easy_init();
+	json_t *j = NULL;
+	long status = 0;
+
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &j);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
+	if (ca)
+		curl_easy_setopt(h, CURLOPT_CAINFO, ca);
+	*cc = curl_easy_perform(h);
+	if (*cc == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	if (status == 200 && (!j || strcmp(json_string_value(json_object_get(j, "status")), "ok")))
+		status = -1;
+	json_decref(j);
+	curl_easy_cleanup(h);
+	return status;
+}
+
+/* HTTPS served directly: verified with the certificate as the CA, refused
+ * without it, and plain HTTP to the port gets no answer. */
+static void cli__serve_https(void **state)
+{
+	char *dir = tmpdir_new(), *db = path_in(dir, "c.db"), *pf = path_in(dir, "port");
+	char *cert = path_in(dir, "cert.pem"), *key = path_in(dir, "key.pem");
+	const char *argv[] = { qc_bin(), "--db", db, "--listen", "127.0.0.1:0", "--port-file", pf,
+			       "--tls-cert", cert, "--tls-key", key, "--quiet", NULL };
+	char *out = NULL, *err = NULL, url[64];
+	struct proc p;
+	CURLcode cc;
+	unsigned port;
+
+	(void)state;
+	make_cert(cert, key);
+	assert_int_equal(central((const char *[]){ "--db", db, "--tls-cert", cert, NULL }, &out,
+				 &err),
+			 64);
+	assert_non_null(strstr(err, "go together"));
+	free(out);
+	free(err);
+	proc_start(&p, argv);
+	port = wait_port(pf);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u/v1/health", port);
+	assert_int_equal(get_health(url, cert, &cc), 200);
+	assert_int_equal(get_health(url, NULL, &cc), 0);
+	assert_int_equal(cc, CURLE_PEER_FAILED_VERIFICATION);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/v1/health", port);
+	assert_int_not_equal(get_health(url, NULL, &cc), 200);
+	assert_int_equal(kill(p.pid, SIGTERM), 0);
+	assert_int_equal(proc_wait(&p), 0);
+	rm_rf(dir);
+	free(cert);
+	free(key);
+	free(pf);
+	free(db);
+	free(dir);
+}
+
 /* Outside ctest (scripts/valgrind-check runs every tests/sync/test_*),
  * find the program beside this test: BUILD/tests/sync/x -> BUILD/sync/. */
 static void default_bin(void)
@@ -296,6 +401,7 @@ int main(void)
 		cmocka_unit_test(cli__help_and_usage_errors),
 		cmocka_unit_test(cli__station_add_list_import_export),
 		cmocka_unit_test(cli__serve_push_sigterm_then_export),
+		cmocka_unit_test(cli__serve_https),
 	};
 	int rc;
 

@@ -39,6 +39,10 @@ struct sy_central_config {
 	void *log_ud;
 	sy_central_clock_fn *now_ms; /* NULL = CLOCK_MONOTONIC */
 	void *clock_ud;
+	/* HTTPS served directly (GnuTLS through libmicrohttpd): the PEM texts
+	 * of the certificate chain and its private key, both or neither
+	 * (copied).  NULL: plain HTTP, for loopback or behind a TLS proxy. */
+	const char *tls_cert_pem, *tls_key_pem;
 };
 
 /* Open (and create or migrate) the store named by cfg->db.  SY_OK and *out,
@@ -106,7 +110,8 @@ long sy_central_export(struct sy_central *c, const char *cursor, long limit, sy_
 		       void *ud, char *next_cursor, size_t cap);
 
 /* Serve the HTTP API on listen ("127.0.0.1:8080", "[::1]:0", ":8080"; port 0
- * picks a free one, read it back from *port).  From here until
+ * picks a free one, read it back from *port); HTTPS when the config has a
+ * certificate and key (a bad pair is SY_ERR_ARG, logged).  From here until
  * sy_central_serve_stop() the server's thread owns c.  SY_ERR_ARG for a bad
  * address, SY_ERR_IO when it cannot listen. */
 int sy_central_serve_start(struct sy_central *c, const char *listen, unsigned *port,

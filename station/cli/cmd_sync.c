@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,23 @@
 
 #define TOKEN_MAX 4096
 
+/* One batch of events, its strings in one block (arena), the results the
+ * server gave and the acknowledgements made of them. */
+struct batch {
+	struct sy_proto_event *ev;
+	struct sy_proto_result *res;
+	struct st_sync_ack *acks;
+	size_t *offs;            /* 3 per event: type, entity, payload in arena */
+	char *arena;             /* the batch's strings, NUL-terminated, one block */
+	size_t arena_len, arena_cap;
+	bool arena_full;         /* out of memory while collecting */
+	size_t n;
+	/* the push, run on its own thread */
+	struct sy_client *cl;
+	size_t done;
+	int prc;
+};
+
 struct sync_run {
 	struct qc_cli *c;
 	struct st_store *s;
@@ -51,15 +69,8 @@ struct sync_run {
 	int64_t total;           /* events pending at the start (the bar's 100 %) */
 	int64_t start_ms, bar_ms;
 	char error[600];
-	/* the batch being pushed */
-	struct sy_proto_event *ev;
-	struct sy_proto_result *res;
-	struct st_sync_ack *acks;
-	size_t *offs;            /* 3 per event: type, entity, payload in arena */
-	char *arena;             /* the batch's strings, NUL-terminated, one block */
-	size_t arena_len, arena_cap;
-	bool arena_full;         /* out of memory while collecting */
-	size_t n;
+	/* two batches: one on the wire while the other is read or acknowledged */
+	struct batch *slot[2];
 };
 
 static int64_t mono_ms(void)
@@ -163,35 +174,64 @@ static void bar_draw(struct sync_run *r, bool last)
 
 /* ---- push ------------------------------------------------------------------------ */
 
-static void batch_clear(struct sync_run *r)
+static void batch_clear(struct batch *b)
 {
-	r->n = 0;
-	r->arena_len = 0;
-	r->arena_full = false;
+	b->n = 0;
+	b->arena_len = 0;
+	b->arena_full = false;
+}
+
+static void batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	free(b->ev);
+	free(b->res);
+	free(b->acks);
+	free(b->offs);
+	free(b->arena);
+	free(b);
+}
+
+static struct batch *batch_new(unsigned cap)
+{
+	struct batch *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	b->ev = calloc(cap, sizeof(*b->ev));
+	b->res = calloc(cap, sizeof(*b->res));
+	b->acks = calloc(cap, sizeof(*b->acks));
+	b->offs = calloc((size_t)cap * 3, sizeof(*b->offs));
+	if (!b->ev || !b->res || !b->acks || !b->offs) {
+		batch_free(b);
+		return NULL;
+	}
+	return b;
 }
 
 /* Append s[0..n) and a NUL to the arena; its offset, or SIZE_MAX. */
-static size_t arena_add(struct sync_run *r, const char *s, size_t n)
+static size_t arena_add(struct batch *b, const char *s, size_t n)
 {
-	size_t at = r->arena_len;
+	size_t at = b->arena_len;
 
-	if (r->arena_len + n + 1 > r->arena_cap) {
-		size_t cap = r->arena_cap ? r->arena_cap : 65536;
+	if (b->arena_len + n + 1 > b->arena_cap) {
+		size_t cap = b->arena_cap ? b->arena_cap : 65536;
 		char *a;
 
-		while (cap < r->arena_len + n + 1)
+		while (cap < b->arena_len + n + 1)
 			cap *= 2;
-		a = realloc(r->arena, cap);
+		a = realloc(b->arena, cap);
 		if (!a) {
-			r->arena_full = true;
+			b->arena_full = true;
 			return SIZE_MAX;
 		}
-		r->arena = a;
-		r->arena_cap = cap;
+		b->arena = a;
+		b->arena_cap = cap;
 	}
-	memcpy(r->arena + at, s, n);
-	r->arena[at + n] = '\0';
-	r->arena_len += n + 1;
+	memcpy(b->arena + at, s, n);
+	b->arena[at + n] = '\0';
+	b->arena_len += n + 1;
 	return at;
 }
 
@@ -199,31 +239,42 @@ static size_t arena_add(struct sync_run *r, const char *s, size_t n)
  * are set by batch_fix() once the arena stops moving. */
 static int collect(const struct st_sync_event *e, void *ud)
 {
-	struct sync_run *r = ud;
-	struct sy_proto_event *p = &r->ev[r->n];
-	size_t *off = &r->offs[r->n * 3];
+	struct batch *b = ud;
+	struct sy_proto_event *p = &b->ev[b->n];
+	size_t *off = &b->offs[b->n * 3];
 
 	memset(p, 0, sizeof(*p));
-	off[0] = arena_add(r, e->type, strlen(e->type));
-	off[1] = arena_add(r, e->entity, strlen(e->entity));
-	off[2] = arena_add(r, e->payload, e->payload_len);
-	if (r->arena_full)
+	off[0] = arena_add(b, e->type, strlen(e->type));
+	off[1] = arena_add(b, e->entity, strlen(e->entity));
+	off[2] = arena_add(b, e->payload, e->payload_len);
+	if (b->arena_full)
 		return ST_ERR_NOMEM;
 	snprintf(p->uuid, sizeof(p->uuid), "%s", e->uuid);
 	p->seq = e->id;
 	p->ts_ms = e->created_ms;
 	p->payload_len = e->payload_len;
-	r->n++;
+	b->n++;
 	return 0;
 }
 
-static void batch_fix(struct sync_run *r)
+static void batch_fix(struct batch *b)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		r->ev[i].type = r->arena + r->offs[i * 3];
-		r->ev[i].entity = r->arena + r->offs[i * 3 + 1];
-		r->ev[i].payload = r->arena + r->offs[i * 3 + 2];
+	for (size_t i = 0; i < b->n; i++) {
+		b->ev[i].type = b->arena + b->offs[i * 3];
+		b->ev[i].entity = b->arena + b->offs[i * 3 + 1];
+		b->ev[i].payload = b->arena + b->offs[i * 3 + 2];
 	}
+}
+
+/* The push thread: it owns the client while it runs (STYLE.md 7: one
+ * thread per context); the main thread meanwhile uses the store only. */
+static void *push_thread(void *ud)
+{
+	struct batch *b = ud;
+
+	b->done = 0;
+	b->prc = sy_client_push(b->cl, b->ev, b->n, b->res, &b->done);
+	return NULL;
 }
 
 /* Map a client error to an exit status and keep its message. */
@@ -252,57 +303,100 @@ static int st_fail(struct sync_run *r, int rc, const char *what)
 	return qc_exit_for(rc);
 }
 
-/* Push every pending event; 0 or an exit status with r->error set. */
-static int push_all(struct sync_run *r)
+/* Read the next batch after *after into b; 0 or an exit status. */
+static int read_batch(struct sync_run *r, struct batch *b, int64_t *after)
 {
-	int64_t after = 0;
 	int rc;
 
-	for (;;) {
-		size_t done = 0, nack = 0;
-		int prc;
+	batch_clear(b);
+	rc = st_store_sync_pending(r->s, *after, r->batch, collect, b);
+	if (rc < 0) {
+		batch_clear(b);
+		return st_fail(r, rc, "reading the outbox");
+	}
+	if (b->n) {
+		batch_fix(b);
+		*after = b->ev[b->n - 1].seq;
+	}
+	return QC_EXIT_OK;
+}
+
+/* Acknowledge what the server answered for b (its first b->done events). */
+static int ack_batch(struct sync_run *r, struct batch *b)
+{
+	size_t nack = 0;
+	int rc;
+
+	for (size_t i = 0; i < b->done; i++) {
+		struct st_sync_ack *a = &b->acks[nack++];
+		const struct sy_proto_result *x = &b->res[i];
+
+		a->outbox_id = b->ev[i].seq;
+		a->server_seq = x->server_seq;
+		a->reason = NULL;
+		if (x->status == SY_PROTO_APPLIED) {
+			a->result = ST_SYNC_APPLIED;
+			r->applied++;
+		} else if (x->status == SY_PROTO_DUPLICATE) {
+			a->result = ST_SYNC_DUPLICATE;
+			r->duplicate++;
+		} else {
+			a->result = ST_SYNC_REJECTED;
+			a->server_seq = 0;
+			a->reason = x->reason[0] ? x->reason : "rejected";
+			r->rejected++;
+		}
+	}
+	rc = st_store_sync_ack(r->s, b->acks, nack, wall_ms());
+	if (rc < 0)
+		return st_fail(r, rc, "acknowledging a batch");
+	r->pushed += b->done;
+	bar_draw(r, false);
+	return QC_EXIT_OK;
+}
+
+/* Push every pending event; 0 or an exit status with r->error set.
+ *
+ * A pipeline of two: while batch k is on the wire (its own thread), this
+ * thread acknowledges batch k-1 and reads batch k+1 from the outbox.
+ * Requests still go one at a time and in order, and nothing is
+ * acknowledged before the server answered it, so a kill at any instant
+ * leaves at most the batch on the wire to be sent again. */
+static int push_all(struct sync_run *r)
+{
+	struct batch *cur = r->slot[0], *next = r->slot[1], *tmp;
+	int64_t after = 0;
+	pthread_t th;
+	int rc;
+
+	rc = read_batch(r, cur, &after);
+	while (rc == QC_EXIT_OK && cur->n > 0) {
+		int arc;
 
 		if (stopped(r))
 			return sy_fail(r, SY_ERR_CANCELLED);
-		rc = st_store_sync_pending(r->s, after, r->batch, collect, r);
-		if (rc < 0) {
-			batch_clear(r);
-			return st_fail(r, rc, "reading the outbox");
+		cur->cl = r->cl;
+		if (pthread_create(&th, NULL, push_thread, cur) == 0) {
+			rc = read_batch(r, next, &after);
+			pthread_join(th, NULL);
+		} else { /* no thread to be had: the same, in turn */
+			push_thread(cur);
+			rc = read_batch(r, next, &after);
 		}
-		if (r->n == 0)
-			return QC_EXIT_OK;
-		batch_fix(r);
-		after = r->ev[r->n - 1].seq;
-		prc = sy_client_push(r->cl, r->ev, r->n, r->res, &done);
-		for (size_t i = 0; i < done; i++) {
-			struct st_sync_ack *a = &r->acks[nack++];
-			const struct sy_proto_result *x = &r->res[i];
-
-			a->outbox_id = r->ev[i].seq;
-			a->server_seq = x->server_seq;
-			a->reason = NULL;
-			if (x->status == SY_PROTO_APPLIED) {
-				a->result = ST_SYNC_APPLIED;
-				r->applied++;
-			} else if (x->status == SY_PROTO_DUPLICATE) {
-				a->result = ST_SYNC_DUPLICATE;
-				r->duplicate++;
-			} else {
-				a->result = ST_SYNC_REJECTED;
-				a->server_seq = 0;
-				a->reason = x->reason[0] ? x->reason : "rejected";
-				r->rejected++;
-			}
-		}
-		rc = st_store_sync_ack(r->s, r->acks, nack, wall_ms());
-		batch_clear(r);
-		if (rc < 0)
-			return st_fail(r, rc, "acknowledging a batch");
-		r->pushed += done;
-		bar_draw(r, false);
-		if (prc < 0)
-			return sy_fail(r, prc);
+		arc = ack_batch(r, cur); /* what was answered, also on failure */
+		if (cur->prc < 0)
+			return sy_fail(r, cur->prc);
+		if (arc)
+			return arc;
+		if (rc)
+			return rc;
+		tmp = cur;
+		cur = next;
+		next = tmp;
+		if (cur->n == 0) /* the read ran with the push: look again */
+			rc = read_batch(r, cur, &after);
 	}
+	return rc;
 }
 
 /* ---- pull ------------------------------------------------------------------------ */
@@ -584,11 +678,9 @@ static int do_sync(struct qc_cli *c, bool json, bool follow_mode, const char *se
 	r->follow = follow_mode;
 	r->bar = !json && !follow_mode && isatty(STDERR_FILENO);
 	r->batch = (unsigned)y->batch_size;
-	r->ev = calloc(r->batch, sizeof(*r->ev));
-	r->res = calloc(r->batch, sizeof(*r->res));
-	r->acks = calloc(r->batch, sizeof(*r->acks));
-	r->offs = calloc((size_t)r->batch * 3, sizeof(*r->offs));
-	if (!r->ev || !r->res || !r->acks || !r->offs) {
+	r->slot[0] = batch_new(r->batch);
+	r->slot[1] = batch_new(r->batch);
+	if (!r->slot[0] || !r->slot[1]) {
 		qc_err("out of memory");
 		rc = QC_EXIT_OSERR;
 		goto out;
@@ -596,6 +688,13 @@ static int do_sync(struct qc_cli *c, bool json, bool follow_mode, const char *se
 	rc = qc_open_store(c, false, false, &r->s);
 	if (rc)
 		goto out;
+	/* This process writes nothing but sync state: what a power cut could
+	 * lose of it, the next run redoes. */
+	if (st_store_sync_connection(r->s) < 0) {
+		qc_err("sync: %s", st_store_errmsg(r->s));
+		rc = QC_EXIT_SOFTWARE;
+		goto out;
+	}
 	if (sy_http_curl_global_init() < 0) {
 		qc_err("sync: libcurl would not start");
 		rc = QC_EXIT_SOFTWARE;
@@ -646,11 +745,8 @@ out:
 	if (r) {
 		sy_client_free(r->cl);
 		st_store_close(r->s);
-		free(r->ev);
-		free(r->res);
-		free(r->acks);
-		free(r->offs);
-		free(r->arena);
+		batch_free(r->slot[0]);
+		batch_free(r->slot[1]);
 	}
 	free(r);
 	free(token);

@@ -42,6 +42,20 @@ static const char *col_text(sqlite3_stmt *q, int i)
 	return t ? (const char *)t : "";
 }
 
+int st_store_sync_connection(struct st_store *s)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = ST_OK;
+
+	assert(s);
+	if (sqlite3_prepare_v2(s->db, "PRAGMA synchronous = NORMAL", -1, &q, NULL) != SQLITE_OK)
+		return store_fail(s, "sync connection");
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = store_fail(s, "sync connection");
+	sqlite3_finalize(q);
+	return rc;
+}
+
 int st_store_sync_pending(struct st_store *s, int64_t after_id, unsigned limit,
 			  st_sync_event_fn *fn, void *ud)
 {

@@ -20,6 +20,14 @@ struct st_store;
 
 #define ST_SYNC_FEED "feed"  /* the one feed of protocol version 1 */
 
+/* Make s a connection that only syncs: its commits (acknowledgements,
+ * pulled pages) use synchronous=NORMAL instead of FULL, one fsync less per
+ * batch.  Safe for what sync writes and only for that: a commit lost in a
+ * power cut is one the next run redoes (the server answers "duplicate",
+ * the page is pulled again); WAL keeps the file consistent either way.
+ * Never call it on the connection of the station's workflows. */
+int st_store_sync_connection(struct st_store *s);
+
 /* A pending outbox event; the strings live during the callback only. */
 struct st_sync_event {
 	int64_t id;             /* the outbox id: the protocol's seq */

@@ -174,8 +174,8 @@ static bool name_valid(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		char ch = s[i];
 
-		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-		      ch == '-' || ch == '_' || ch == '.'))
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.'))
 			return false;
 	}
 	return true;
@@ -394,7 +394,8 @@ int sy_central_import(struct sy_central *c, const char *buf, size_t len,
 		size_t i;
 
 		if (strcmp(k, "format") == 0) {
-			if (!json_is_string(v) || strcmp(json_string_value(v), "qcstation-import") != 0) {
+			if (!json_is_string(v) ||
+			    strcmp(json_string_value(v), "qcstation-import") != 0) {
 				DETAIL("format: not \"qcstation-import\"");
 				goto out;
 			}
@@ -426,7 +427,8 @@ int sy_central_import(struct sy_central *c, const char *buf, size_t len,
 		if (!arr || json_is_null(arr))
 			continue;
 		json_array_foreach(arr, i, v) {
-			json_t *key = json_is_object(v) ? json_object_get(v, sections[s].key) : NULL;
+			json_t *key =
+				json_is_object(v) ? json_object_get(v, sections[s].key) : NULL;
 			size_t kl = key && json_is_string(key) ? json_string_length(key) : 0;
 			char *data;
 

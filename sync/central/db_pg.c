@@ -3,8 +3,9 @@
  * connection (again after a reconnect).  Deduplication is the UNIQUE
  * (station_id, uuid) constraint with INSERT ... ON CONFLICT DO NOTHING
  * RETURNING, a batch in one transaction, the inserts pipelined (libpq
- * pipeline mode) and the duplicates' original server_seq read in one query.  Writers to event and feed take a
- * table lock that only other writers wait for, so sequence numbers become
+ * pipeline mode) and the duplicates' original server_seq read in one
+ * query.  Writers to event and feed take a table lock that only other
+ * writers wait for, so sequence numbers become
  * visible in order and a reader paging by seq never skips a row committed
  * late (several qcstation-central processes may share the database). */
 #include <inttypes.h>
@@ -58,7 +59,8 @@ static const struct {
 	int nparams;
 } q_def[Q__COUNT] = {
 	[Q_STATION_ADD] = { "station_add",
-			    "INSERT INTO station(name, token_sha256, created_ms) VALUES ($1, $2, $3)",
+			    "INSERT INTO station(name, token_sha256, created_ms)"
+			    " VALUES ($1, $2, $3)",
 			    3 },
 	[Q_STATION_BY_HASH] = { "station_by_hash",
 				"SELECT id, name FROM station WHERE token_sha256 = $1", 1 },
@@ -66,7 +68,8 @@ static const struct {
 	[Q_STATION_LIST] = { "station_list",
 			     "SELECT s.name, s.created_ms, count(e.server_seq),"
 			     " coalesce(max(e.seq), 0) FROM station s"
-			     " LEFT JOIN event e ON e.station_id = s.id GROUP BY s.id ORDER BY s.name",
+			     " LEFT JOIN event e ON e.station_id = s.id"
+			     " GROUP BY s.id ORDER BY s.name",
 			     0 },
 	[Q_EVENT_ADD] = { "event_add",
 			  "INSERT INTO event(station_id, uuid, seq, type, entity, ts_ms, payload,"
@@ -78,13 +81,16 @@ static const struct {
 			   " WHERE station_id = $1 AND uuid = ANY ($2::uuid[])",
 			   2 },
 	[Q_FEED_PAGE] = { "feed_page",
-			  "SELECT seq, kind, key, data FROM feed WHERE seq > $1 ORDER BY seq LIMIT $2",
+			  "SELECT seq, kind, key, data FROM feed"
+			  " WHERE seq > $1 ORDER BY seq LIMIT $2",
 			  2 },
 	[Q_FEED_ADD] = { "feed_add",
-			 "INSERT INTO feed(kind, key, data, imported_ms) VALUES ($1, $2, $3, $4)", 4 },
+			 "INSERT INTO feed(kind, key, data, imported_ms)"
+			 " VALUES ($1, $2, $3, $4)",
+			 4 },
 	[Q_EVENTS] = { "events",
-		       "SELECT e.server_seq, s.name, e.uuid::text, e.seq, e.type, e.entity, e.ts_ms,"
-		       " e.received_ms, e.payload::text FROM event e"
+		       "SELECT e.server_seq, s.name, e.uuid::text, e.seq, e.type, e.entity,"
+		       " e.ts_ms, e.received_ms, e.payload::text FROM event e"
 		       " JOIN station s ON s.id = e.station_id"
 		       " WHERE e.server_seq > $1 ORDER BY e.server_seq LIMIT $2",
 		       2 },
@@ -301,12 +307,13 @@ static int insert_pipelined(struct db_pg *p, const char *sid, const char *now,
 		for (; sent < k; sent++) {
 			const struct sy_proto_event *e = &b->ev[idx[start + sent]];
 			char seq[24], ts[24];
-			const char *v[8] = { sid, e->uuid, seq, e->type, e->entity, ts, e->payload, now };
+			const char *v[8] = { sid,	e->uuid, seq,	     e->type,
+					     e->entity, ts,	 e->payload, now };
 
 			snprintf(seq, sizeof(seq), "%" PRId64, e->seq);
 			snprintf(ts, sizeof(ts), "%" PRId64, e->ts_ms);
-			if (PQsendQueryPrepared(p->h, q_def[Q_EVENT_ADD].name, 8, v, NULL, NULL, 0) !=
-			    1) {
+			if (PQsendQueryPrepared(p->h, q_def[Q_EVENT_ADD].name, 8, v, NULL, NULL,
+						0) != 1) {
 				rc = fail(p, "event add (send)", NULL);
 				break;
 			}

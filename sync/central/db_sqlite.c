@@ -61,14 +61,16 @@ static const char *const q_sql[Q__COUNT] = {
 	[Q_STATION_ADD] = "INSERT INTO station(name, token_sha256, created_ms) VALUES (?1, ?2, ?3)",
 	[Q_STATION_BY_HASH] = "SELECT id, name FROM station WHERE token_sha256 = ?1",
 	[Q_STATION_BY_NAME] = "SELECT id FROM station WHERE name = ?1",
-	[Q_STATION_LIST] = "SELECT s.name, s.created_ms, count(e.server_seq), coalesce(max(e.seq), 0)"
+	[Q_STATION_LIST] = "SELECT s.name, s.created_ms, count(e.server_seq),"
+			   " coalesce(max(e.seq), 0)"
 			   " FROM station s LEFT JOIN event e ON e.station_id = s.id"
 			   " GROUP BY s.id ORDER BY s.name",
 	[Q_EVENT_ADD] = "INSERT INTO event(station_id, uuid, seq, type, entity, ts_ms, payload,"
 			" received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 			" ON CONFLICT (station_id, uuid) DO NOTHING RETURNING server_seq",
 	[Q_EVENT_SEQ] = "SELECT server_seq FROM event WHERE station_id = ?1 AND uuid = ?2",
-	[Q_FEED_PAGE] = "SELECT seq, kind, key, data FROM feed WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+	[Q_FEED_PAGE] = "SELECT seq, kind, key, data FROM feed"
+			" WHERE seq > ?1 ORDER BY seq LIMIT ?2",
 	[Q_FEED_ADD] = "INSERT INTO feed(kind, key, data, imported_ms) VALUES (?1, ?2, ?3, ?4)",
 	[Q_EVENTS] = "SELECT e.server_seq, s.name, e.uuid, e.seq, e.type, e.entity, e.ts_ms,"
 		     " e.received_ms, e.payload FROM event e JOIN station s ON s.id = e.station_id"
@@ -394,9 +396,10 @@ int cs_db_sqlite_open(struct sy_central *c, const char *path, struct cs_db **out
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->h, 5000);
-	if (sqlite3_exec(s->h,
-			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-			 NULL, NULL, &msg) != SQLITE_OK)
+	if (sqlite3_exec(
+		    s->h,
+		    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+		    NULL, NULL, &msg) != SQLITE_OK)
 		goto fail_msg;
 	for (int i = 0; schema[i]; i++)
 		if (sqlite3_exec(s->h, schema[i], NULL, NULL, &msg) != SQLITE_OK)

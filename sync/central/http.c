@@ -154,9 +154,11 @@ static enum MHD_Result respond(struct sy_central_server *s, struct MHD_Connectio
 	if (gz)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	if (status == 401)
-		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"qcstation-central\"");
+		MHD_add_response_header(resp, "WWW-Authenticate",
+					"Bearer realm=\"qcstation-central\"");
 	if (status == 405)
-		MHD_add_response_header(resp, "Allow", strcmp(url, "/v1/events") == 0 ? "POST" : "GET");
+		MHD_add_response_header(resp, "Allow",
+					strcmp(url, "/v1/events") == 0 ? "POST" : "GET");
 	if (retry_after_s > 0) {
 		char ra[16];
 
@@ -229,7 +231,8 @@ static int check_auth(struct sy_central_server *s, struct MHD_Connection *conn, 
 		r->fail_status = 429;
 		r->fail_code = "rate_limited";
 		r->fail_retry = wait;
-		snprintf(r->fail_detail, sizeof(r->fail_detail), "too many requests for this token");
+		snprintf(r->fail_detail, sizeof(r->fail_detail),
+			 "too many requests for this token");
 		return 1;
 	}
 	return 0;
@@ -365,7 +368,8 @@ static int body_add(struct req *r, const char *data, size_t n)
 			return -1;
 		}
 		if (r->len > SY_PROTO_MAX_BODY) {
-			set_fail(r, 413, "body: larger than %d bytes once decompressed", SY_PROTO_MAX_BODY);
+			set_fail(r, 413, "body: larger than %d bytes once decompressed",
+				 SY_PROTO_MAX_BODY);
 			return -1;
 		}
 	}
@@ -438,9 +442,11 @@ static enum MHD_Result events_finish(struct sy_central_server *s, struct MHD_Con
 				     "body: gzip stream cut short", 0, r->station);
 	rc = sy_proto_batch_decode(r->body ? r->body : "", r->len, &b, &err);
 	if (rc < 0)
-		return respond_error(s, conn, method, url, rc == SY_ERR_NOMEM ? 503 : err.http_status,
-				     rc == SY_ERR_NOMEM ? "unavailable" :
-				     err.http_status == 413 ? "too_large" : "malformed",
+		return respond_error(s, conn, method, url,
+				     rc == SY_ERR_NOMEM ? 503 : err.http_status,
+				     rc == SY_ERR_NOMEM	      ? "unavailable"
+				     : err.http_status == 413 ? "too_large"
+							      : "malformed",
 				     err.detail, rc == SY_ERR_NOMEM ? 5 : 0, r->station);
 	if (strcmp(b.station, r->station) != 0) {
 		ret = respond_error(s, conn, method, url, 403, "forbidden",
@@ -612,9 +618,10 @@ int sy_central_serve_start(struct sy_central *c, const char *listen, unsigned *p
 		}
 		s->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
 					(const struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
-					(unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-					(unsigned)cfg->timeout_s, MHD_OPTION_NOTIFY_COMPLETED, completed,
-					s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 128u, MHD_OPTION_ARRAY, tls,
+					(unsigned)cfg->max_connections,
+					MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+					MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+					MHD_OPTION_LISTEN_BACKLOG_SIZE, 128u, MHD_OPTION_ARRAY, tls,
 					MHD_OPTION_END);
 	}
 	if (!s->d) {

@@ -26,12 +26,14 @@ static const char usage[] =
 	"usage: qcstation-central [options]                 serve the HTTP API\n"
 	"       qcstation-central [options] station add NAME  register a station, print its token\n"
 	"       qcstation-central [options] station list      list the stations\n"
-	"       qcstation-central [options] import FILE       add what the store sends to the feed\n"
+	"       qcstation-central [options] import FILE       add what the store sends to the "
+	"feed\n"
 	"       qcstation-central [options] export [--since CURSOR] [--limit N]\n"
 	"                                                     the stations' events as JSON lines\n"
 	"\n"
 	"options:\n"
-	"  --db PATH|URL         SQLite file (default central.db) or postgresql://user@host:port/db\n"
+	"  --db PATH|URL         SQLite file (default central.db) or "
+	"postgresql://user@host:port/db\n"
 	"  --listen ADDR:PORT    where to serve (default 127.0.0.1:8080; port 0 picks one)\n"
 	"  --config FILE         INI file, section [central]: db, listen, rate_per_s, rate_burst,\n"
 	"                        max_connections, timeout_s, tls_cert, tls_key (the command\n"
@@ -309,7 +311,8 @@ static int print_station(const struct sy_central_station *s, void *ud)
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (o->json)
-		printf("{\"station\":\"%s\",\"created\":\"%s\",\"events\":%lld,\"last_seq\":%lld}\n",
+		printf("{\"station\":\"%s\",\"created\":\"%s\",\"events\":%lld,\"last_seq\":%lld}"
+		       "\n",
 		       s->name, when, (long long)s->events, (long long)s->last_seq);
 	else
 		printf("%-24s %10lld %10lld  %s\n", s->name, (long long)s->events,
@@ -506,7 +509,8 @@ int main(int argc, char **argv)
 			if (line < 0)
 				fprintf(stderr, "qcstation-central: %s: cannot read\n", o.config);
 			else
-				fprintf(stderr, "qcstation-central: %s:%d: error\n", o.config, line);
+				fprintf(stderr, "qcstation-central: %s:%d: error\n", o.config,
+					line);
 			ex = line < 0 ? EX_NOINPUT : EX_CONFIG;
 			goto out;
 		}

@@ -163,7 +163,8 @@ static int scan_string(struct sy_jscan *j, char *out, size_t *len)
 			}
 			if (cp >= 0xd800 && cp <= 0xdbff) {
 				if (i + 6 > j->n || s[i] != '\\' || s[i + 1] != 'u' ||
-				    hex4((const char *)s + i + 2, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff) {
+				    hex4((const char *)s + i + 2, &lo) < 0 || lo < 0xdc00 ||
+				    lo > 0xdfff) {
 					j->pos = i - 6;
 					return bad(j, "high surrogate without its low half");
 				}
@@ -328,7 +329,8 @@ int sy_jscan_value(struct sy_jscan *j, int depth)
 				return 0;
 			}
 			if (j->s[j->pos] != ',')
-				return bad(j, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+				return bad(j, close == '}' ? "expected ',' or '}'"
+							   : "expected ',' or ']'");
 			j->pos++;
 			sy_jscan_ws(j);
 		}

@@ -326,7 +326,8 @@ static int event_scan(struct sy_jscan *j, size_t i, struct sy_proto_event *e, st
 			if (f == F_UUID && c == '"') {
 				uuid = arena_string(j, a, 0, &uuid_n);
 				uuid_kind = 1;
-				if (uuid_n == SY_PROTO_UUID_LEN && sy_proto_uuid_valid(uuid, uuid_n))
+				if (uuid_n == SY_PROTO_UUID_LEN &&
+				    sy_proto_uuid_valid(uuid, uuid_n))
 					memcpy(e->uuid, uuid, SY_PROTO_UUID_LEN + 1);
 			} else if (f == F_TYPE && c == '"') {
 				type = arena_string(j, a, 1, &type_n);
@@ -471,7 +472,8 @@ int sy_proto_batch_decode(const char *buf, size_t len, struct sy_proto_batch *b,
 				int *kind = key[0] == 's' ? &st_kind : &ev_kind;
 
 				if (*kind) {
-					fail(err, 400, -1, "body: not JSON (duplicate key \"%s\")", key);
+					fail(err, 400, -1, "body: not JSON (duplicate key \"%s\")",
+					     key);
 					goto out;
 				}
 				*kind = 2;
@@ -580,8 +582,8 @@ static int event_check(const struct sy_proto_event *e, size_t i, struct sy_proto
 		fail(err, 0, (long)i, "events[%zu].type: not 1..63 characters of [a-z0-9_.-]", i);
 		return SY_ERR_ARG;
 	}
-	if (e->entity &&
-	    (strlen(e->entity) > SY_PROTO_MAX_ENTITY || !sy_utf8_valid(e->entity, strlen(e->entity)))) {
+	if (e->entity && (strlen(e->entity) > SY_PROTO_MAX_ENTITY ||
+			  !sy_utf8_valid(e->entity, strlen(e->entity)))) {
 		fail(err, 0, (long)i, "events[%zu].entity: not UTF-8 of at most 255 bytes", i);
 		return SY_ERR_ARG;
 	}

@@ -19,7 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (sy_proto_feed_decode((const char *)data, size, &f, &err) != SY_OK)
 		return 0;
-	if (f.n > SY_PROTO_MAX_FEED_LIMIT || !sy_proto_cursor_valid(f.next_cursor, strlen(f.next_cursor)))
+	if (f.n > SY_PROTO_MAX_FEED_LIMIT ||
+	    !sy_proto_cursor_valid(f.next_cursor, strlen(f.next_cursor)))
 		abort();
 	for (size_t i = 1; i < f.n; i++)
 		if (f.items[i].seq <= f.items[i - 1].seq)

@@ -271,9 +271,10 @@ static char *raw_body(const char *station, int n, size_t *len)
 		char u[SY_PROTO_UUID_LEN + 1];
 
 		uuid_make(u, 1, i);
-		o += (size_t)snprintf(b + o, cap - o,
-				      "%s{\"uuid\":\"%s\",\"seq\":%d,\"type\":\"t\",\"payload\":{}}",
-				      i ? "," : "", u, i + 1);
+		o += (size_t)snprintf(
+			b + o, cap - o,
+			"%s{\"uuid\":\"%s\",\"seq\":%d,\"type\":\"t\",\"payload\":{}}",
+			i ? "," : "", u, i + 1);
 	}
 	o += (size_t)snprintf(b + o, cap - o, "]}");
 	*len = o;
@@ -421,9 +422,12 @@ static void push__rejected_event_has_reason_rest_applied(void **state)
 {
 	static const char body[] =
 		"{\"station\":\"ST-1\",\"events\":["
-		"{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-5a6b7c8d9e0f\",\"seq\":1,\"type\":\"shipment\","
-		"\"entity\":\"parcel:1\",\"ts_ms\":1,\"payload\":{\"tracking\":\"1Z999AA10123456784\"}},"
-		"{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-5a6b7c8d9e10\",\"seq\":2,\"type\":\"shipment\","
+		"{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-5a6b7c8d9e0f\",\"seq\":1,\"type\":"
+		"\"shipment\","
+		"\"entity\":\"parcel:1\",\"ts_ms\":1,\"payload\":{\"tracking\":"
+		"\"1Z999AA10123456784\"}},"
+		"{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-5a6b7c8d9e10\",\"seq\":2,\"type\":"
+		"\"shipment\","
 		"\"payload\":\"not an object\"},"
 		"{\"uuid\":\"NOT-A-UUID\",\"seq\":3,\"type\":\"shipment\",\"payload\":{}}]}";
 	struct fix *f = fix_new(0, 0);
@@ -481,8 +485,8 @@ static void auth__wrong_or_missing_token_401_station_mismatch_403(void **state)
 		char *big = batch_body("ST-2", 5, 0, 1000, &blen);
 
 		for (int i = 0; i < 5; i++) {
-			http(f, h, "/v1/events", "qcs_wrongwrongwrongwrongwrongwrongwrongwrongw", big,
-			     blen, NULL, &r);
+			http(f, h, "/v1/events", "qcs_wrongwrongwrongwrongwrongwrongwrongwrongw",
+			     big, blen, NULL, &r);
 			expect_error(&r, 401, "unauthorized");
 			resp_fini(&r);
 		}
@@ -679,7 +683,8 @@ static const char import_doc[] =
 	"\"operators\":[{\"badge\":\"BADGE-0001\",\"name\":\"Ana Ruiz\",\"role\":\"inspector\"}],"
 	"\"cancellations\":[{\"order\":\"ORD-2\",\"ts\":\"2026-11-26T10:00:00Z\"}],"
 	"\"payments\":[{\"order\":\"ORD-1\",\"deposit_paid\":true,\"balance_paid\":false}],"
-	"\"confirmations\":[{\"order\":\"ORD-1\",\"confirmed\":true,\"ts\":\"2026-11-26T11:00:00Z\"}],"
+	"\"confirmations\":[{\"order\":\"ORD-1\",\"confirmed\":true,\"ts\":\"2026-11-26T11:00:"
+	"00Z\"}],"
 	"\"rmas\":[{\"rma\":\"RMA-7\",\"order\":\"ORD-1\",\"reason\":\"size\"}],"
 	"\"service_requests\":[{\"ticket\":\"T-9\",\"serial\":\"SN1\",\"service\":\"resize\"}],"
 	"\"checklists\":[{\"category\":\"ring\",\"checks\":[]}]}";
@@ -687,9 +692,11 @@ static const char import_doc[] =
 static void import__then_feed_pages_with_cursors(void **state)
 {
 	static const char *const want[][2] = {
-		{ "operator", "BADGE-0001" }, { "order", "ORD-1" },       { "order", "ORD-2" },
-		{ "cancellation", "ORD-2" },  { "payment", "ORD-1" },     { "confirmation", "ORD-1" },
-		{ "rma", "RMA-7" },           { "service_request", "T-9" }, { "checklist", "ring" },
+		{ "operator", "BADGE-0001" }, { "order", "ORD-1" },
+		{ "order", "ORD-2" },	      { "cancellation", "ORD-2" },
+		{ "payment", "ORD-1" },	      { "confirmation", "ORD-1" },
+		{ "rma", "RMA-7" },	      { "service_request", "T-9" },
+		{ "checklist", "ring" },
 	};
 	struct fix *f = fix_new(0, 0);
 	CURL *h = curl_easy_init();
@@ -865,12 +872,13 @@ static void ingest__direct_dedupes_and_checks_station(void **state)
 	/* The same uuid twice in one batch: the second copy is a duplicate of
 	 * the first, which the same transaction just stored. */
 	{
-		static const char twice[] =
-			"{\"station\":\"ST-2\",\"events\":["
-			"{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-000000000abc\",\"seq\":1,\"type\":\"t\","
-			"\"payload\":{}},"
-			"{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-000000000abc\",\"seq\":2,\"type\":\"t\","
-			"\"payload\":{}}]}";
+		static const char twice[] = "{\"station\":\"ST-2\",\"events\":["
+					    "{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-000000000abc\","
+					    "\"seq\":1,\"type\":\"t\","
+					    "\"payload\":{}},"
+					    "{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-000000000abc\","
+					    "\"seq\":2,\"type\":\"t\","
+					    "\"payload\":{}}]}";
 
 		assert_int_equal(sy_proto_batch_decode(twice, sizeof(twice) - 1, &b, &err), SY_OK);
 		assert_int_equal(sy_central_ingest(f->c, "ST-2", &b, r1), SY_OK);
@@ -922,8 +930,8 @@ static void *worker_run(void *ud)
 			break;
 		}
 		http(w->f, h, "/v1/events", w->token, body, len, NULL, &r);
-		if (r.status != 200 || sy_proto_results_decode(r.body, r.len, &res, &n, &err) != 0 ||
-		    n != NPERBATCH)
+		if (r.status != 200 ||
+		    sy_proto_results_decode(r.body, r.len, &res, &n, &err) != 0 || n != NPERBATCH)
 			w->ok = 0;
 		for (size_t i = 0; w->ok && i < n; i++)
 			if (res[i].status != SY_PROTO_APPLIED)
@@ -995,7 +1003,8 @@ static void db_locked__503_then_the_retry_applies(void **state)
 		PQclear(pr);
 	} else {
 		assert_int_equal(sqlite3_open(f->db, &lite), SQLITE_OK);
-		assert_int_equal(sqlite3_exec(lite, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(lite, "BEGIN EXCLUSIVE", NULL, NULL, NULL),
+				 SQLITE_OK);
 	}
 	http(f, h, "/v1/events", f->tok1, body, len, NULL, &r);
 	expect_error(&r, 503, "unavailable");

@@ -190,7 +190,8 @@ static size_t keep(char *p, size_t sz, size_t n, void *ud)
 static void cli__serve_push_sigterm_then_export(void **state)
 {
 	static const char body[] =
-		"{\"station\":\"ST-9\",\"events\":[{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-5a6b7c8d9e0f\","
+		"{\"station\":\"ST-9\",\"events\":[{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-"
+		"5a6b7c8d9e0f\","
 		"\"seq\":1,\"type\":\"shipment\",\"entity\":\"parcel:1\",\"ts_ms\":5,"
 		"\"payload\":{\"tracking\":\"1Z999AA10123456784\"}}]}";
 	char *dir = tmpdir_new(), *db = path_in(dir, "c.db"), *pf = path_in(dir, "port");
@@ -226,10 +227,9 @@ static void cli__serve_push_sigterm_then_export(void **state)
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	assert_int_equal(status, 200);
 	assert_non_null(res);
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(json_object_get(res, "results"), 0),
-						  "status")),
-		"applied");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(res, "results"), 0), "status")),
+			    "applied");
 	json_decref(res);
 	curl_slist_free_all(hl);
 	curl_easy_cleanup(h);

@@ -138,7 +138,8 @@ static void batch_decode__whole_document_table(void **state)
 		  "body: not JSON (byte 42: invalid UTF-8" },
 		{ "{\"station\":\"S\",\"events\":[{\"payload\":{\"a\":\"\\udc00\"}}]}", 400,
 		  "body: not JSON (byte 42: lone low surrogate" },
-		{ "{\"station\":\"S\",\"events\":[{\"payload\":{\"a\":01}}]}", 400, "body: not JSON" },
+		{ "{\"station\":\"S\",\"events\":[{\"payload\":{\"a\":01}}]}", 400,
+		  "body: not JSON" },
 		{ "{\"station\":\"S\",\"events\":[{}]} x", 400,
 		  "body: not JSON (byte 30: text after the value)" },
 		{ "{\"station\":\"S\",\"events\":[{\"seq\":1,\"seq\":2}]}", 400,
@@ -153,7 +154,8 @@ static void batch_decode__whole_document_table(void **state)
 		assert_int_equal(decode_str(t[i].in, &b, &err), SY_ERR_PROTO);
 		assert_int_equal(err.http_status, t[i].status);
 		if (strncmp(err.detail, t[i].detail, strlen(t[i].detail)) != 0)
-			fail_msg("case %zu: detail \"%s\", want \"%s...\"", i, err.detail, t[i].detail);
+			fail_msg("case %zu: detail \"%s\", want \"%s...\"", i, err.detail,
+				 t[i].detail);
 		assert_null(b.ev);
 		assert_null(b.priv);
 	}
@@ -254,7 +256,8 @@ static void batch_decode__limits(void **state)
 		} else {
 			assert_int_equal(sy_proto_batch_decode(body, n, &b, &err), SY_ERR_PROTO);
 			assert_int_equal(err.http_status, 413);
-			assert_string_equal(err.detail, "events: 1001 entries, at most 1000 per batch");
+			assert_string_equal(err.detail,
+					    "events: 1001 entries, at most 1000 per batch");
 		}
 	}
 	/* One payload of 64 KiB + 1 byte compact: {"x":"aaa..."} */
@@ -348,7 +351,8 @@ static void results_decode__table(void **state)
 		assert_null(r);
 		assert_int_equal(n, 77);
 		if (strncmp(err.detail, t[i].detail, strlen(t[i].detail)) != 0)
-			fail_msg("case %zu: detail \"%s\", want \"%s\"", i, err.detail, t[i].detail);
+			fail_msg("case %zu: detail \"%s\", want \"%s\"", i, err.detail,
+				 t[i].detail);
 	}
 }
 
@@ -393,7 +397,8 @@ static void feed_decode__table(void **state)
 		const char *detail;
 	} t[] = {
 		{ "{\"items\":[],\"more\":false}", "next_cursor: not 1..128" },
-		{ "{\"items\":[],\"next_cursor\":\"a b\",\"more\":false}", "next_cursor: not 1..128" },
+		{ "{\"items\":[],\"next_cursor\":\"a b\",\"more\":false}",
+		  "next_cursor: not 1..128" },
 		{ "{\"items\":[],\"next_cursor\":\"a\"}", "more: missing or not a boolean" },
 		{ "{\"next_cursor\":\"a\",\"more\":false}", "items: missing or not an array" },
 		{ "{\"items\":[{\"kind\":\"Order\",\"key\":\"k\",\"seq\":1,\"data\":{}}],"
@@ -419,7 +424,8 @@ static void feed_decode__table(void **state)
 				 SY_ERR_PROTO);
 		assert_null(f.items);
 		if (strncmp(err.detail, t[i].detail, strlen(t[i].detail)) != 0)
-			fail_msg("case %zu: detail \"%s\", want \"%s\"", i, err.detail, t[i].detail);
+			fail_msg("case %zu: detail \"%s\", want \"%s\"", i, err.detail,
+				 t[i].detail);
 	}
 }
 

@@ -259,10 +259,16 @@ int sy_central_ingest(struct sy_central *c, const char *station, const struct sy
 	return c->db->ops->ingest(c->db, id, b, res, cs_wall_ms());
 }
 
+/* A feed page stops early, with "more", past this many bytes of data, so
+ * an answer stays far below what a client accepts (SY_PROTO_MAX_RESPONSE)
+ * whatever the import put in the items (each at most 4 MiB). */
+#define FEED_PAGE_BYTES (4 * 1024 * 1024)
+
 struct feed_acc {
 	struct sy_proto_feed_item *items;
 	char **texts; /* kind, key, data copies, 3 per item */
-	size_t n;
+	size_t n, bytes;
+	int full;
 	int64_t last;
 };
 
@@ -283,6 +289,11 @@ static int feed_row(const struct sy_proto_feed_item *it, void *ud)
 	struct sy_proto_feed_item *x = &a->items[a->n];
 	char **t = &a->texts[a->n * 3];
 
+	if (a->n > 0 && a->bytes + it->data_len > FEED_PAGE_BYTES) {
+		a->full = 1;
+		return 1; /* stop: the rest goes in the next page */
+	}
+	a->bytes += it->data_len;
 	t[0] = strdup(it->kind);
 	t[1] = strdup(it->key);
 	t[2] = dup_n(it->data, it->data_len);
@@ -305,7 +316,7 @@ static int feed_row(const struct sy_proto_feed_item *it, void *ud)
 
 int sy_central_feed(struct sy_central *c, const char *cursor, int limit, char **out, size_t *len)
 {
-	struct feed_acc a = { NULL, NULL, 0, 0 };
+	struct feed_acc a = { NULL, NULL, 0, 0, 0, 0 };
 	char next[SY_PROTO_MAX_CURSOR + 1];
 	int64_t after = 0;
 	int more = 0, rc;
@@ -325,7 +336,7 @@ int sy_central_feed(struct sy_central *c, const char *cursor, int limit, char **
 	if (rc < 0)
 		goto out;
 	cs_cursor_make('s', a.last, next, sizeof(next));
-	rc = sy_proto_feed_encode(a.items, a.n, next, more != 0, out, len);
+	rc = sy_proto_feed_encode(a.items, a.n, next, more != 0 || a.full, out, len);
 out:
 	if (a.texts)
 		for (size_t i = 0; i < a.n * 3; i++)

@@ -787,6 +787,56 @@ static void import__bad_document_is_all_or_nothing(void **state)
 	fix_free(f);
 }
 
+/* Pages stop early past 4 MiB of data, with "more", so large items never
+ * make an answer a client refuses; every item still comes, in order. */
+static void feed__large_items_split_pages(void **state)
+{
+	struct fix *f = fix_new(0, 0);
+	size_t big = (size_t)3 * 1024 * 1024, len = 0, cap = 4 * big;
+	char *doc = malloc(cap), *page = NULL, cursor[SY_PROTO_MAX_CURSOR + 1] = "";
+	struct sy_central_import_stats st;
+	char detail[256];
+	size_t o = 0, got = 0;
+	int pages = 0;
+
+	(void)state;
+	assert_non_null(doc);
+	o = (size_t)snprintf(doc, cap, "{\"orders\":[");
+	for (int i = 0; i < 3; i++) {
+		o += (size_t)snprintf(doc + o, cap - o, "%s{\"number\":\"ORD-%d\",\"notes\":\"",
+				      i ? "," : "", i);
+		memset(doc + o, 'x', big);
+		o += big;
+		o += (size_t)snprintf(doc + o, cap - o, "\"}");
+	}
+	o += (size_t)snprintf(doc + o, cap - o, "]}");
+	assert_int_equal(sy_central_import(f->c, doc, o, &st, detail, sizeof(detail)), SY_OK);
+	assert_int_equal(st.items, 3);
+	for (;;) {
+		struct sy_proto_feed pg = SY_PROTO_FEED_INIT;
+		struct sy_proto_err err;
+
+		assert_int_equal(sy_central_feed(f->c, cursor, 10, &page, &len), SY_OK);
+		assert_true(len < 5 * 1024 * 1024);
+		assert_int_equal(sy_proto_feed_decode(page, len, &pg, &err), SY_OK);
+		assert_int_equal(pg.n, 1);
+		assert_string_equal(pg.items[0].key, got == 0 ? "ORD-0" : got == 1 ? "ORD-1" : "ORD-2");
+		got += pg.n;
+		pages++;
+		snprintf(cursor, sizeof(cursor), "%s", pg.next_cursor);
+		free(page);
+		if (!pg.more) {
+			sy_proto_feed_fini(&pg);
+			break;
+		}
+		sy_proto_feed_fini(&pg);
+		assert_true(pages < 5);
+	}
+	assert_int_equal(got, 3);
+	free(doc);
+	fix_free(f);
+}
+
 struct lines {
 	char cursor[8][SY_PROTO_MAX_CURSOR + 1];
 	char uuid[8][SY_PROTO_UUID_LEN + 1];
@@ -1079,6 +1129,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(rate__limit_429_with_retry_after),
 		cmocka_unit_test(import__then_feed_pages_with_cursors),
 		cmocka_unit_test(import__bad_document_is_all_or_nothing),
+		cmocka_unit_test(feed__large_items_split_pages),
 		cmocka_unit_test(export__resumes_from_cursor),
 		cmocka_unit_test(ingest__direct_dedupes_and_checks_station),
 		cmocka_unit_test(concurrent__fifty_stations),

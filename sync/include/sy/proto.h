@@ -19,7 +19,7 @@
 
 /* Limits (docs/sync-protocol.md, "Limits"). */
 #define SY_PROTO_MAX_EVENTS 1000             /* events per push batch */
-#define SY_PROTO_MAX_PAYLOAD (64 * 1024)     /* bytes of one compact payload */
+#define SY_PROTO_MAX_PAYLOAD (64 * 1024)     /* bytes of one payload, as sent */
 #define SY_PROTO_MAX_BODY (8 * 1024 * 1024)  /* bytes of a request body, decompressed */
 #define SY_PROTO_MAX_FEED_LIMIT 1000         /* items per feed page */
 #define SY_PROTO_DEFAULT_FEED_LIMIT 500
@@ -53,7 +53,7 @@ struct sy_proto_event {
 	int64_t ts_ms;                     /* the station's clock, Unix ms, >= 0 (data only) */
 	const char *type;                  /* 1..63 bytes of [a-z0-9_.-] */
 	const char *entity;                /* 0..255 bytes, any UTF-8 */
-	const char *payload;               /* compact JSON text of an object */
+	const char *payload;               /* JSON text of an object (decoded: the bytes sent) */
 	size_t payload_len;                /* <= SY_PROTO_MAX_PAYLOAD */
 	/* Decoding only: "" when the event is fine, else why it is rejected
 	 * ("events[3].payload: larger than 65536 bytes").  A rejected event's
@@ -74,7 +74,7 @@ struct sy_proto_batch {
 /* Encode a push batch of n (1..SY_PROTO_MAX_EVENTS) events for station.  Each
  * event's uuid, type, entity and payload are checked as the server would
  * (payload must be a JSON object of at most SY_PROTO_MAX_PAYLOAD bytes; it
- * is copied as it is, so give it compact).  A bad event is SY_ERR_ARG with
+ * is copied as it is, so give it compact: the server stores these bytes).  A bad event is SY_ERR_ARG with
  * err->index naming it: move it aside and encode the rest.  SY_ERR_NOMEM. */
 int sy_proto_batch_encode(const char *station, const struct sy_proto_event *ev, size_t n,
 			  char **out, size_t *len, struct sy_proto_err *err);
@@ -86,7 +86,10 @@ int sy_proto_batch_encode(const char *station, const struct sy_proto_event *ev, 
  * (bad uuid, seq, type, entity, ts_ms or payload, payload too large) is NOT
  * an error: it is decoded with ev[i].reject set, so the server answers
  * "rejected" for it and applies the rest.  Unknown keys are ignored (newer
- * clients).  On success *b owns its memory; on failure *b is left empty. */
+ * clients); a duplicate key in the document or an event is a 400.  Each
+ * payload is kept as the exact bytes sent (validated: strict RFC 8259,
+ * UTF-8, no NUL, nesting <= 128).  On success *b owns its memory; on
+ * failure *b is left empty. */
 int sy_proto_batch_decode(const char *buf, size_t len, struct sy_proto_batch *b,
 			  struct sy_proto_err *err);
 void sy_proto_batch_fini(struct sy_proto_batch *b);

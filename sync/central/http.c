@@ -255,7 +255,7 @@ static enum MHD_Result health(struct sy_central_server *s, struct MHD_Connection
 	size_t len = 0;
 
 	snprintf(h.status, sizeof(h.status), "%s", ok ? "ok" : "degraded");
-	snprintf(h.version, sizeof(h.version), "%s", "0.1.0");
+	snprintf(h.version, sizeof(h.version), "%s", QC_VERSION);
 	snprintf(h.db, sizeof(h.db), "%s", db->ops->kind);
 	if (sy_proto_health_encode(&h, &body, &len) < 0)
 		return MHD_NO;

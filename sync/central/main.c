@@ -19,7 +19,6 @@
 
 #pragma GCC poison sprintf strcpy strcat gets atoi atol strtok
 
-#define VERSION "0.1.0"
 #define MAX_IMPORT (64L * 1024 * 1024)
 
 static const char usage[] =
@@ -161,7 +160,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			return -1;
 		}
 		if (strcmp(a, "--version") == 0) {
-			puts("qcstation-central " VERSION);
+			puts("qcstation-central " QC_VERSION);
 			return -1;
 		}
 		if (strcmp(a, "--json") == 0) {

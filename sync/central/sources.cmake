@@ -15,11 +15,13 @@ add_library(sy_central STATIC
 	${CMAKE_CURRENT_LIST_DIR}/token.c)
 target_include_directories(sy_central PUBLIC ${CMAKE_CURRENT_LIST_DIR}/../include
 	PRIVATE ${CMAKE_CURRENT_LIST_DIR}/..)
+target_compile_definitions(sy_central PRIVATE QC_VERSION="${PROJECT_VERSION}")
 target_link_libraries(sy_central PUBLIC sy PRIVATE PkgConfig::MHD PkgConfig::LIBPQ
 	PkgConfig::SQLITE3 PkgConfig::ZLIB PkgConfig::LIBCRYPTO PkgConfig::JANSSON)
 
 add_executable(qcstation-central ${CMAKE_CURRENT_LIST_DIR}/main.c)
 target_include_directories(qcstation-central PRIVATE ${CMAKE_CURRENT_LIST_DIR}/..)
+target_compile_definitions(qcstation-central PRIVATE QC_VERSION="${PROJECT_VERSION}")
 target_link_libraries(qcstation-central PRIVATE sy_central PkgConfig::INIH)
 install(TARGETS qcstation-central RUNTIME DESTINATION bin)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/../systemd/qcstation-central.service

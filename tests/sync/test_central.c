@@ -40,7 +40,20 @@ struct fix {
 	unsigned port;
 	char tok1[SY_CENTRAL_TOKEN_CAP], tok2[SY_CENTRAL_TOKEN_CAP];
 	_Atomic int64_t now_ms;
+	char log[1 << 16]; /* every line the server logged (read after stop) */
+	size_t log_len;
 };
+
+static void log_keep(int level, const char *msg, void *ud)
+{
+	struct fix *f = ud;
+	int n;
+
+	(void)level;
+	n = snprintf(f->log + f->log_len, sizeof(f->log) - f->log_len, "%s\n", msg);
+	if (n > 0 && (size_t)n < sizeof(f->log) - f->log_len)
+		f->log_len += (size_t)n;
+}
 
 static int64_t fake_clock(void *ud)
 {
@@ -98,6 +111,8 @@ static void fix_open(struct fix *f, int rate_per_s, int burst)
 	cfg.max_connections = 128;
 	cfg.now_ms = fake_clock;
 	cfg.clock_ud = f;
+	cfg.log = log_keep;
+	cfg.log_ud = f;
 	assert_int_equal(sy_central_open(&cfg, &f->c), SY_OK);
 }
 
@@ -386,6 +401,43 @@ static void push__applied_then_replay_is_duplicate_with_same_seq(void **state)
 	assert_int_equal(count_events(f), 5);
 	free(a);
 	free(b);
+	free(body);
+	curl_easy_cleanup(h);
+	fix_free(f);
+}
+
+/* The logs name method, path, status and station: never a token (right
+ * or wrong) nor anything of a body. */
+static void log__never_holds_tokens_or_bodies(void **state)
+{
+	static const char wrong[] = "qcs_wrongwrongwrongwrongwrongwrongwrongwrongw";
+	struct fix *f = fix_new(0, 0);
+	CURL *h = curl_easy_init();
+	size_t len = 0;
+	char *body = batch_body("ST-1", 8, 0, 2, &len);
+	struct resp r;
+
+	(void)state;
+	fix_serve(f);
+	http(f, h, "/v1/events", f->tok1, body, len, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_fini(&r);
+	http(f, h, "/v1/events", wrong, body, len, NULL, &r);
+	assert_int_equal(r.status, 401);
+	resp_fini(&r);
+	http(f, h, "/v1/events", f->tok2, body, len, NULL, &r);
+	assert_int_equal(r.status, 403);
+	resp_fini(&r);
+	fix_stop(f);
+	f->log[f->log_len] = '\0';
+	assert_non_null(strstr(f->log, "POST /v1/events 200 station=ST-1"));
+	assert_non_null(strstr(f->log, "POST /v1/events 401"));
+	assert_null(strstr(f->log, f->tok1));
+	assert_null(strstr(f->log, f->tok2));
+	assert_null(strstr(f->log, wrong));
+	assert_null(strstr(f->log, "qcs_"));
+	assert_null(strstr(f->log, "pass"));        /* the payload */
+	assert_null(strstr(f->log, "0193b2c4"));    /* the uuids */
 	free(body);
 	curl_easy_cleanup(h);
 	fix_free(f);
@@ -1121,6 +1173,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(health__ok_names_the_database),
 		cmocka_unit_test(push__applied_then_replay_is_duplicate_with_same_seq),
 		cmocka_unit_test(push__same_uuid_other_station_is_applied),
+		cmocka_unit_test(log__never_holds_tokens_or_bodies),
 		cmocka_unit_test(push__rejected_event_has_reason_rest_applied),
 		cmocka_unit_test(auth__wrong_or_missing_token_401_station_mismatch_403),
 		cmocka_unit_test(push__oversize_is_413),

@@ -47,6 +47,8 @@ struct cs_db_ops {
 	const char *kind; /* "sqlite", "postgresql" */
 	int (*station_add)(struct cs_db *db, const char *name, const uint8_t hash[32],
 			   int64_t now_ms);
+	/* Replace a station's token hash: 1 when the station exists, else 0. */
+	int (*station_token)(struct cs_db *db, const char *name, const uint8_t hash[32]);
 	/* 1 and *id, name (cap 64) when found, 0 when not. */
 	int (*station_by_hash)(struct cs_db *db, const uint8_t hash[32], int64_t *id, char *name);
 	int (*station_by_name)(struct cs_db *db, const char *name, int64_t *id);

@@ -213,6 +213,29 @@ int sy_central_station_add(struct sy_central *c, const char *name, char *token, 
 	return SY_OK;
 }
 
+int sy_central_station_token(struct sy_central *c, const char *name, char *token, size_t cap)
+{
+	char tok[SY_CENTRAL_TOKEN_CAP];
+	uint8_t hash[32];
+	int rc;
+
+	if (!name || cap < SY_CENTRAL_TOKEN_CAP)
+		return SY_ERR_ARG;
+	rc = cs_token_new(tok, sizeof(tok));
+	if (rc < 0)
+		return rc;
+	cs_token_hash(tok, strlen(tok), hash);
+	rc = c->db->ops->station_token(c->db, name, hash);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		cs_err(c, "no station \"%s\"", name);
+		return SY_ERR_ARG;
+	}
+	memcpy(token, tok, strlen(tok) + 1);
+	return SY_OK;
+}
+
 int sy_central_station_list(struct sy_central *c, sy_central_station_fn *fn, void *ud)
 {
 	return c->db->ops->station_list(c->db, fn, ud);

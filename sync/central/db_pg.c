@@ -43,6 +43,7 @@ static const char schema[] =
 
 enum q {
 	Q_STATION_ADD,
+	Q_STATION_TOKEN,
 	Q_STATION_BY_HASH,
 	Q_STATION_BY_NAME,
 	Q_STATION_LIST,
@@ -62,6 +63,8 @@ static const struct {
 			    "INSERT INTO station(name, token_sha256, created_ms)"
 			    " VALUES ($1, $2, $3)",
 			    3 },
+	[Q_STATION_TOKEN] = { "station_token",
+			      "UPDATE station SET token_sha256 = $2 WHERE name = $1", 2 },
 	[Q_STATION_BY_HASH] = { "station_by_hash",
 				"SELECT id, name FROM station WHERE token_sha256 = $1", 1 },
 	[Q_STATION_BY_NAME] = { "station_by_name", "SELECT id FROM station WHERE name = $1", 1 },
@@ -188,6 +191,26 @@ static int station_add(struct cs_db *db, const char *name, const uint8_t hash[32
 	snprintf(now, sizeof(now), "%" PRId64, now_ms);
 	r = run(p, Q_STATION_ADD, v, lens, fmts);
 	rc = PQresultStatus(r) == PGRES_COMMAND_OK ? SY_OK : fail(p, "station add", r);
+	PQclear(r);
+	return rc;
+}
+
+static int station_token(struct cs_db *db, const char *name, const uint8_t hash[32])
+{
+	struct db_pg *p = P(db);
+	const char *v[2] = { name, (const char *)hash };
+	int lens[2] = { 0, 32 }, fmts[2] = { 0, 1 };
+	PGresult *r;
+	int rc;
+
+	rc = ensure(p);
+	if (rc < 0)
+		return rc;
+	r = run(p, Q_STATION_TOKEN, v, lens, fmts);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = fail(p, "station token", r);
+	else
+		rc = strcmp(PQcmdTuples(r), "0") != 0;
 	PQclear(r);
 	return rc;
 }
@@ -586,6 +609,7 @@ static void db_close(struct cs_db *db)
 static const struct cs_db_ops pg_ops = {
 	.kind = "postgresql",
 	.station_add = station_add,
+	.station_token = station_token,
 	.station_by_hash = station_by_hash,
 	.station_by_name = station_by_name,
 	.station_list = station_list,

@@ -42,6 +42,7 @@ enum q {
 	Q_COMMIT,
 	Q_ROLLBACK,
 	Q_STATION_ADD,
+	Q_STATION_TOKEN,
 	Q_STATION_BY_HASH,
 	Q_STATION_BY_NAME,
 	Q_STATION_LIST,
@@ -59,6 +60,7 @@ static const char *const q_sql[Q__COUNT] = {
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
 	[Q_STATION_ADD] = "INSERT INTO station(name, token_sha256, created_ms) VALUES (?1, ?2, ?3)",
+	[Q_STATION_TOKEN] = "UPDATE station SET token_sha256 = ?2 WHERE name = ?1",
 	[Q_STATION_BY_HASH] = "SELECT id, name FROM station WHERE token_sha256 = ?1",
 	[Q_STATION_BY_NAME] = "SELECT id FROM station WHERE name = ?1",
 	[Q_STATION_LIST] = "SELECT s.name, s.created_ms, count(e.server_seq),"
@@ -122,6 +124,22 @@ static int station_add(struct cs_db *db, const char *name, const uint8_t hash[32
 	sqlite3_bind_int64(q, 3, now_ms);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		rc = fail(s, "station add");
+	done(q);
+	return rc;
+}
+
+static int station_token(struct cs_db *db, const char *name, const uint8_t hash[32])
+{
+	struct db_sqlite *s = S(db);
+	sqlite3_stmt *q = s->stmt[Q_STATION_TOKEN];
+	int rc;
+
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, hash, 32, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = fail(s, "station token");
+	else
+		rc = sqlite3_changes(s->h) > 0;
 	done(q);
 	return rc;
 }
@@ -367,6 +385,7 @@ static void db_close(struct cs_db *db)
 static const struct cs_db_ops sqlite_ops = {
 	.kind = "sqlite",
 	.station_add = station_add,
+	.station_token = station_token,
 	.station_by_hash = station_by_hash,
 	.station_by_name = station_by_name,
 	.station_list = station_list,

@@ -24,6 +24,7 @@
 static const char usage[] =
 	"usage: qcstation-central [options]                 serve the HTTP API\n"
 	"       qcstation-central [options] station add NAME  register a station, print its token\n"
+	"       qcstation-central [options] station token NAME  a new token (the old one stops)\n"
 	"       qcstation-central [options] station list      list the stations\n"
 	"       qcstation-central [options] import FILE       add what the store sends to the "
 	"feed\n"
@@ -330,11 +331,16 @@ static int cmd_station(struct sy_central *c, const struct opts *o)
 		rc = sy_central_station_list(c, print_station, (void *)o);
 		return rc < 0 ? exit_for(rc) : (fflush(stdout) == 0 ? 0 : EX_IOERR);
 	}
-	if (o->nwords != 3 || strcmp(o->words[1], "add") != 0) {
-		fprintf(stderr, "qcstation-central: station add NAME | station list\n");
+	if (o->nwords != 3 ||
+	    (strcmp(o->words[1], "add") != 0 && strcmp(o->words[1], "token") != 0)) {
+		fprintf(stderr, "qcstation-central: station add NAME | station token NAME |"
+				" station list\n");
 		return EX_USAGE;
 	}
-	rc = sy_central_station_add(c, o->words[2], token, sizeof(token));
+	if (strcmp(o->words[1], "add") == 0)
+		rc = sy_central_station_add(c, o->words[2], token, sizeof(token));
+	else
+		rc = sy_central_station_token(c, o->words[2], token, sizeof(token));
 	if (rc < 0)
 		return exit_for(rc);
 	/* The names allowed are [A-Za-z0-9._-]: no escaping needed. */
@@ -342,8 +348,9 @@ static int cmd_station(struct sy_central *c, const struct opts *o)
 		printf("{\"station\":\"%s\",\"token\":\"%s\"}\n", o->words[2], token);
 	else
 		printf("%s\n", token);
-	fprintf(stderr, "qcstation-central: station %s added; keep the token now, "
-			"it cannot be shown again\n", o->words[2]);
+	fprintf(stderr, "qcstation-central: station %s %s; keep the token now, "
+			"it cannot be shown again\n", o->words[2],
+		strcmp(o->words[1], "add") == 0 ? "added" : "has a new token");
 	return fflush(stdout) == 0 ? 0 : EX_IOERR;
 }
 

@@ -1133,6 +1133,35 @@ static void db_locked__503_then_the_retry_applies(void **state)
 	fix_free(f);
 }
 
+/* A new token replaces the old one at once; an unknown station has none. */
+static void station__new_token_retires_the_old_one(void **state)
+{
+	struct fix *f = fix_new(0, 0);
+	CURL *h = curl_easy_init();
+	char old[SY_CENTRAL_TOKEN_CAP], fresh[SY_CENTRAL_TOKEN_CAP];
+	struct resp r;
+
+	(void)state;
+	memcpy(old, f->tok1, sizeof(old));
+	assert_int_equal(sy_central_station_token(f->c, "ST-1", fresh, sizeof(fresh)), SY_OK);
+	assert_string_not_equal(fresh, old);
+	assert_int_equal(sy_central_station_token(f->c, "NOBODY", fresh + 0, sizeof(fresh)),
+			 SY_ERR_ARG);
+	assert_int_equal(sy_central_station_token(f->c, "ST-1", fresh, sizeof(fresh)), SY_OK);
+	fix_serve(f);
+	http(f, h, "/v1/feed", old, NULL, 0, NULL, &r);
+	expect_error(&r, 401, "unauthorized");
+	resp_fini(&r);
+	http(f, h, "/v1/feed", fresh, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_fini(&r);
+	http(f, h, "/v1/feed", f->tok2, NULL, 0, NULL, &r); /* the other station's still works */
+	assert_int_equal(r.status, 200);
+	resp_fini(&r);
+	curl_easy_cleanup(h);
+	fix_free(f);
+}
+
 static int list_count(const struct sy_central_station *s, void *ud)
 {
 	if (strcmp(s->name, "ST-1") == 0) {
@@ -1188,6 +1217,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(concurrent__fifty_stations),
 		cmocka_unit_test(db_locked__503_then_the_retry_applies),
 		cmocka_unit_test(station__add_refuses_bad_or_taken_names_and_lists),
+		cmocka_unit_test(station__new_token_retires_the_old_one),
 	};
 	int rc;
 

@@ -61,6 +61,11 @@ const char *sy_central_db_kind(const struct sy_central *c);
 #define SY_CENTRAL_TOKEN_CAP 64
 int sy_central_station_add(struct sy_central *c, const char *name, char *token, size_t cap);
 
+/* Give a registered station a new token (the old one stops working at
+ * once), written to token as for sy_central_station_add().  For a lost or
+ * leaked token.  SY_ERR_ARG when there is no such station, SY_ERR_IO. */
+int sy_central_station_token(struct sy_central *c, const char *name, char *token, size_t cap);
+
 struct sy_central_station {
 	const char *name;
 	int64_t created_ms;   /* wall clock, Unix ms */

@@ -280,7 +280,11 @@ static void *push_thread(void *ud)
 /* Map a client error to an exit status and keep its message. */
 static int sy_fail(struct sync_run *r, int rc)
 {
-	snprintf(r->error, sizeof(r->error), "%s", sy_client_errmsg(r->cl));
+	const char *m = sy_client_errmsg(r->cl);
+
+	if (rc == SY_ERR_CANCELLED)
+		m = "stopped by a signal before the end";
+	snprintf(r->error, sizeof(r->error), "%s", m && *m ? m : sy_strerror(rc));
 	switch (rc) {
 	case SY_ERR_AUTH:
 		return QC_EXIT_NOPERM;

@@ -699,6 +699,58 @@ static void follow__a_new_event_reaches_the_server_within_a_second(void **state)
 	world_teardown(&w);
 }
 
+/* The server goes away while --follow runs: the new event waits, the
+ * client keeps trying, and it arrives once the server is back. */
+static void follow__keeps_trying_while_the_server_is_away(void **state)
+{
+	struct world w;
+	struct proc p;
+	const char *argv[] = { "qcstation", "--config", NULL, "sync", "--follow", "--json", NULL };
+	long long deadline;
+	json_t *ev;
+	int rc;
+
+	(void)state;
+	world_setup(&w, true);
+	write_config(&w, w.proxy_port, 20, "attempts = 3");
+	add_events(&w, 5);
+	argv[2] = w.config;
+	proc_start(&p, argv);
+	ev = proc_event(&p, 10000);
+	assert_non_null(ev);
+	assert_int_equal(jint(ev, "pushed", "events"), 5);
+	json_decref(ev);
+
+	central_kill(&w.central, SIGKILL);
+	add_events(&w, 1);
+	/* Rounds fail (exit status 75 in their summary) while it is away. */
+	ev = proc_event(&p, 10000);
+	assert_non_null(ev);
+	assert_int_equal(jint(ev, "exit", NULL), 75);
+	assert_int_equal(jint(ev, "pending", NULL), 1);
+	json_decref(ev);
+
+	assert_int_equal(central_start(&w.central), 0);
+	fault_proxy_set_upstream(w.proxy, w.central.port);
+	deadline = mono_ms() + 20000;
+	for (;;) {
+		ev = proc_event(&p, (int)(deadline - mono_ms()));
+		assert_non_null(ev);
+		if (jint(ev, "exit", NULL) == 0)
+			break;
+		json_decref(ev);
+	}
+	assert_int_equal(jint(ev, "pushed", "events"), 1);
+	assert_int_equal(jint(ev, "pending", NULL), 0);
+	json_decref(ev);
+	check_exactly_once(&w, 6);
+
+	kill(p.pid, SIGTERM);
+	rc = proc_wait(&p);
+	assert_int_equal(rc, 0);
+	world_teardown(&w);
+}
+
 static void status__shows_pending_and_dead_letters(void **state)
 {
 	struct world w;
@@ -761,6 +813,7 @@ int main(void)
 		cmocka_unit_test(fault__server_killed_mid_batch),
 		cmocka_unit_test(fault__station_killed_mid_sync_then_rerun),
 		cmocka_unit_test(follow__a_new_event_reaches_the_server_within_a_second),
+		cmocka_unit_test(follow__keeps_trying_while_the_server_is_away),
 		cmocka_unit_test(status__shows_pending_and_dead_letters),
 	};
 

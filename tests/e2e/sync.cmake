@@ -4,7 +4,7 @@
 # PostgreSQL server of the "pg" fixture (tests/sync/pg-fixture.sh).
 add_executable(test_e2e_sync test_sync.c proc.c ${PROJECT_SOURCE_DIR}/tests/fakes/fault_proxy.c)
 target_link_libraries(test_e2e_sync PRIVATE st PkgConfig::CMOCKA PkgConfig::JANSSON
-	PkgConfig::SQLITE3 Threads::Threads)
+	PkgConfig::SQLITE3 PkgConfig::LIBCRYPTO Threads::Threads)
 target_include_directories(test_e2e_sync PRIVATE ${PROJECT_SOURCE_DIR}/tests)
 add_dependencies(test_e2e_sync qcstation qcstation-central)
 add_test(NAME e2e_test_sync COMMAND test_e2e_sync)

@@ -27,6 +27,10 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <sqlite3.h>
 
 #include "st/store.h"
@@ -42,6 +46,7 @@ struct central {
 	char db[600];       /* file path or postgresql:// URL */
 	char dir[300];
 	unsigned starts;
+	const char *tls_cert, *tls_key; /* serve HTTPS when set */
 };
 
 static long long mono_ms(void)
@@ -91,8 +96,18 @@ static int central_start(struct central *c)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
-		execl(central_bin(), central_bin(), "--db", c->db, "--listen", "127.0.0.1:0",
-		      "--port-file", pf, "--rate", "0", "--quiet", (char *)NULL);
+		const char *argv[16] = { central_bin(), "--db", c->db, "--listen", "127.0.0.1:0",
+					 "--port-file", pf, "--rate", "0", "--quiet" };
+		int n = 10;
+
+		if (c->tls_cert) {
+			argv[n++] = "--tls-cert";
+			argv[n++] = c->tls_cert;
+			argv[n++] = "--tls-key";
+			argv[n++] = c->tls_key;
+		}
+		argv[n] = NULL;
+		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	while (mono_ms() < deadline) {
@@ -444,6 +459,110 @@ static void sync__tls_failure_and_plain_http_elsewhere_are_config_errors(void **
 	assert_non_null(strstr(err, "only https://"));
 	free(out);
 	free(err);
+	world_teardown(&w);
+}
+
+/* A self-signed certificate for 127.0.0.1 (P-256, valid a day) and its
+ * key, made with libcrypto. */
+static void make_cert(const char *cert_path, const char *key_path)
+{
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	X509_NAME *name;
+	X509_EXTENSION *ext;
+	X509V3_CTX ctx;
+	FILE *f;
+
+	assert_non_null(key);
+	assert_non_null(x);
+	assert_int_equal(X509_set_version(x, 2), 1);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), -60);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	assert_int_equal(X509_set_pubkey(x, key), 1);
+	name = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"127.0.0.1",
+				   -1, -1, 0);
+	assert_int_equal(X509_set_issuer_name(x, name), 1);
+	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_alt_name, "IP:127.0.0.1");
+	assert_non_null(ext);
+	X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	f = fopen(cert_path, "w");
+	assert_non_null(f);
+	assert_int_equal(PEM_write_X509(f, x), 1);
+	fclose(f);
+	f = fopen(key_path, "w");
+	assert_non_null(f);
+	assert_int_equal(PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL), 1);
+	fclose(f);
+	X509_free(x);
+	EVP_PKEY_free(key);
+}
+
+/* Over real TLS: the server's certificate verifies against ca_file, and
+ * without it the same server is refused (78) before anything is sent. */
+static void sync__https_verified_against_the_configured_ca(void **state)
+{
+	struct world w;
+	char cert[400], key[400], extra[600], url[64];
+	char *out = NULL, *err = NULL;
+	const char *argv[] = { "qcstation", "--config", NULL, "sync", "--json", NULL };
+	json_t *sum = NULL;
+
+	(void)state;
+	world_setup(&w, false);
+	snprintf(cert, sizeof(cert), "%s/cert.pem", w.dir);
+	snprintf(key, sizeof(key), "%s/key.pem", w.dir);
+	make_cert(cert, key);
+	central_kill(&w.central, SIGTERM);
+	w.central.tls_cert = cert;
+	w.central.tls_key = key;
+	assert_int_equal(central_start(&w.central), 0);
+	add_events(&w, 50);
+
+	/* No ca_file: the system CAs do not know this certificate. */
+	write_config(&w, w.central.port, 20, NULL);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u", w.central.port);
+	{
+		const char *a[] = { "qcstation", "--config", w.config, "sync", "--server", url,
+				    NULL };
+
+		assert_int_equal(run(a, NULL, 0, &out, &err), 78);
+		assert_non_null(strstr(err, "TLS"));
+		free(out);
+		free(err);
+	}
+	/* With it, all of them, once. */
+	snprintf(extra, sizeof(extra), "ca_file = %s", cert);
+	write_config(&w, w.central.port, 20, extra);
+	{
+		/* write_config wrote http://; the server speaks https only. */
+		FILE *f = fopen(w.config, "r");
+		char text[4096], *p;
+		size_t n;
+
+		assert_non_null(f);
+		n = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+		text[n] = '\0';
+		p = strstr(text, "http://");
+		assert_non_null(p);
+		memmove(p + 5, p + 4, strlen(p + 4) + 1);
+		p[4] = 's';
+		write_file(w.config, text, 0644);
+	}
+	argv[2] = w.config;
+	assert_int_equal(run(argv, NULL, 0, &out, &err), 0);
+	sum = json_loads(out, 0, NULL);
+	assert_non_null(sum);
+	assert_int_equal(jint(sum, "pushed", "applied"), 50);
+	json_decref(sum);
+	free(out);
+	free(err);
+	check_exactly_once(&w, 50);
 	world_teardown(&w);
 }
 
@@ -805,6 +924,7 @@ int main(void)
 		cmocka_unit_test(sync__pushes_then_pulls_on_loopback),
 		cmocka_unit_test(sync__gzip_request_bodies),
 		cmocka_unit_test(sync__tls_failure_and_plain_http_elsewhere_are_config_errors),
+		cmocka_unit_test(sync__https_verified_against_the_configured_ca),
 		cmocka_unit_test(fault__connection_reset_before_and_after_the_server),
 		cmocka_unit_test(fault__500_503_and_429_with_retry_after),
 		cmocka_unit_test(fault__stalled_answer_hits_the_low_speed_timeout),

@@ -566,6 +566,37 @@ static void sync__https_verified_against_the_configured_ca(void **state)
 	world_teardown(&w);
 }
 
+/* [sync] is checked like every section: a bad value names file and line;
+ * no server or no token is a configuration error before any request. */
+static void sync__config_errors_name_what_and_where(void **state)
+{
+	struct world w;
+	char *out = NULL, *err = NULL;
+	const char *argv[] = { "qcstation", "--config", NULL, "sync", NULL };
+
+	(void)state;
+	world_setup(&w, false);
+	argv[2] = w.config;
+	write_config(&w, w.central.port, 20, "gzip = maybe");
+	assert_int_equal(run(argv, NULL, 0, &out, &err), 78);
+	assert_non_null(strstr(err, "station.ini:"));
+	assert_non_null(strstr(err, "'gzip' is yes or no"));
+	free(out);
+	free(err);
+	write_file(w.config, "[station]\ncode = X\n", 0644);
+	assert_int_equal(run(argv, NULL, 0, &out, &err), 78);
+	assert_non_null(strstr(err, "no server"));
+	free(out);
+	free(err);
+	write_config(&w, w.central.port, 20, NULL);
+	unlink(w.token_file);
+	assert_int_equal(run(argv, NULL, 0, &out, &err), 78);
+	assert_non_null(strstr(err, "token file"));
+	free(out);
+	free(err);
+	world_teardown(&w);
+}
+
 /* ---- faults ------------------------------------------------------------------ */
 
 /* 100 events in batches of 20 through the proxy with rules; then check. */
@@ -925,6 +956,7 @@ int main(void)
 		cmocka_unit_test(sync__gzip_request_bodies),
 		cmocka_unit_test(sync__tls_failure_and_plain_http_elsewhere_are_config_errors),
 		cmocka_unit_test(sync__https_verified_against_the_configured_ca),
+		cmocka_unit_test(sync__config_errors_name_what_and_where),
 		cmocka_unit_test(fault__connection_reset_before_and_after_the_server),
 		cmocka_unit_test(fault__500_503_and_429_with_retry_after),
 		cmocka_unit_test(fault__stalled_answer_hits_the_low_speed_timeout),

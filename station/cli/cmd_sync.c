@@ -361,44 +361,61 @@ static int ack_batch(struct sync_run *r, struct batch *b)
 
 /* Push every pending event; 0 or an exit status with r->error set.
  *
- * A pipeline of two: while batch k is on the wire (its own thread), this
- * thread acknowledges batch k-1 and reads batch k+1 from the outbox.
+ * A pipeline: while batch k is on the wire (its own thread), this thread
+ * acknowledges batch k-1 and then reads batch k+1 into its slot.
  * Requests still go one at a time and in order, and nothing is
  * acknowledged before the server answered it, so a kill at any instant
- * leaves at most the batch on the wire to be sent again. */
+ * leaves at most the batch on the wire, and the one answered just
+ * before it, to be sent again (the server says "duplicate"). */
 static int push_all(struct sync_run *r)
 {
-	struct batch *cur = r->slot[0], *next = r->slot[1], *tmp;
+	struct batch *cur = r->slot[0], *prev = NULL, *next;
 	int64_t after = 0;
 	pthread_t th;
-	int rc;
+	int rc, arc;
 
 	rc = read_batch(r, cur, &after);
 	while (rc == QC_EXIT_OK && cur->n > 0) {
-		int arc;
+		bool threaded;
 
-		if (stopped(r))
-			return sy_fail(r, SY_ERR_CANCELLED);
-		cur->cl = r->cl;
-		if (pthread_create(&th, NULL, push_thread, cur) == 0) {
-			rc = read_batch(r, next, &after);
-			pthread_join(th, NULL);
-		} else { /* no thread to be had: the same, in turn */
-			push_thread(cur);
-			rc = read_batch(r, next, &after);
+		if (stopped(r)) {
+			arc = prev ? ack_batch(r, prev) : QC_EXIT_OK;
+			return arc ? arc : sy_fail(r, SY_ERR_CANCELLED);
 		}
-		arc = ack_batch(r, cur); /* what was answered, also on failure */
-		if (cur->prc < 0)
-			return sy_fail(r, cur->prc);
+		cur->cl = r->cl;
+		threaded = pthread_create(&th, NULL, push_thread, cur) == 0;
+		if (!threaded) /* no thread to be had: the same, in turn */
+			push_thread(cur);
+		next = cur == r->slot[0] ? r->slot[1] : r->slot[0];
+		arc = prev ? ack_batch(r, prev) : QC_EXIT_OK;
+		if (arc == QC_EXIT_OK)
+			rc = read_batch(r, next, &after);
+		if (threaded)
+			pthread_join(th, NULL);
+		if (arc)
+			return arc; /* cur was answered but not acknowledged: resent */
+		if (cur->prc < 0) {
+			arc = ack_batch(r, cur); /* what was answered */
+			return arc ? arc : sy_fail(r, cur->prc);
+		}
+		if (rc) {
+			arc = ack_batch(r, cur);
+			return arc ? arc : rc;
+		}
+		prev = cur;
+		cur = next;
+		if (cur->n == 0) { /* the read ran with the push: look again */
+			arc = ack_batch(r, prev);
+			if (arc)
+				return arc;
+			prev = NULL;
+			rc = read_batch(r, cur, &after);
+		}
+	}
+	if (prev) {
+		arc = ack_batch(r, prev);
 		if (arc)
 			return arc;
-		if (rc)
-			return rc;
-		tmp = cur;
-		cur = next;
-		next = tmp;
-		if (cur->n == 0) /* the read ran with the push: look again */
-			rc = read_batch(r, cur, &after);
 	}
 	return rc;
 }

@@ -776,6 +776,7 @@ static void fault__station_killed_mid_sync_then_rerun(void **state)
 	const char *argv[6];
 	struct world w;
 	json_t *sum = NULL;
+	json_int_t dup;
 	int st;
 
 	(void)state;
@@ -803,10 +804,14 @@ static void fault__station_killed_mid_sync_then_rerun(void **state)
 	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	w.station_pid = 0;
 
-	/* Batch 1 acknowledged, batch 2 stored by the server but not here. */
+	/* Batch 2 was stored by the server but not acknowledged here; batch
+	 * 1's acknowledgement runs while batch 2 is on the wire, so it may
+	 * have been cut too.  Either way each comes back as a duplicate. */
 	assert_int_equal(sync_run(&w, &sum, NULL), 0);
-	assert_int_equal(jint(sum, "pushed", "events"), 80);
-	assert_int_equal(jint(sum, "pushed", "duplicate"), 20);
+	dup = jint(sum, "pushed", "duplicate");
+	assert_true(dup == 20 || dup == 40);
+	assert_int_equal(jint(sum, "pushed", "events"), 60 + dup);
+	assert_int_equal(jint(sum, "pushed", "applied"), 60);
 	assert_int_equal(jint(sum, "pending", NULL), 0);
 	check_exactly_once(&w, 100);
 	json_decref(sum);

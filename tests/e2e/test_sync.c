@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -91,6 +92,10 @@ static int central_start(struct central *c)
 	c->pid = fork();
 	if (c->pid == 0) {
 		int fd = open(lf, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+		/* A failed assertion skips the teardown: the server must not
+		 * outlive the test (nor the proxy thread that restarted it). */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 
 		if (fd >= 0) {
 			dup2(fd, 1);

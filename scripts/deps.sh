@@ -23,8 +23,8 @@ qc_need() {
 # What building the station needs.
 # labels/: libzint (symbols), libdmtx (Data Matrix decode for --verify),
 # libcups2 (the CUPS transport); sync/: libcurl (client), libmicrohttpd and
-# libpq (qcstation-central).
-QC_BUILD_DEPS="gcc make cmake pkg-config libc6-dev libsqlite3-dev libjansson-dev libinih-dev libssl-dev libncurses-dev libzbar-dev libcairo2-dev libjpeg62-turbo-dev libusb-1.0-0-dev libzint-dev libdmtx-dev libcups2-dev libcurl4-openssl-dev ca-certificates libmicrohttpd-dev libpq-dev"
+# libpq (qcstation-central), zlib (gzip bodies, both sides).
+QC_BUILD_DEPS="gcc make cmake pkg-config libc6-dev libsqlite3-dev libjansson-dev libinih-dev libssl-dev libncurses-dev libzbar-dev libcairo2-dev libjpeg62-turbo-dev libusb-1.0-0-dev libzint-dev libdmtx-dev libcups2-dev libcurl4-openssl-dev ca-certificates libmicrohttpd-dev libpq-dev zlib1g-dev"
 # What the test suite needs on top (clang for the sanitizer build; a
 # PostgreSQL server the sync tests start themselves; Node.js for the
 # independent ZPL renderer, see qc_need_node).

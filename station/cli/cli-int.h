@@ -22,7 +22,9 @@ enum qc_exit {
 	QC_EXIT_OSERR = 71,     /* out of memory and the like */
 	QC_EXIT_CANTCREAT = 73, /* data folder or file not writable */
 	QC_EXIT_IOERR = 74,     /* read/write error, disk full */
-	QC_EXIT_TEMPFAIL = 75,  /* database locked by another process */
+	QC_EXIT_TEMPFAIL = 75,  /* database locked by another process; sync: try later */
+	QC_EXIT_PROTOCOL = 76,  /* sync: the central store refused a request as malformed */
+	QC_EXIT_NOPERM = 77,    /* sync: the central store refused the token */
 	QC_EXIT_CONFIG = 78,    /* bad configuration */
 };
 
@@ -75,6 +77,7 @@ int qc_cmd_printers(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_label_print(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_label_reprint(struct qc_cli *c, int argc, char **argv);
 int qc_cmd_label_void(struct qc_cli *c, int argc, char **argv);
+int qc_cmd_sync(struct qc_cli *c, int argc, char **argv);
 
 /* The demo data set, embedded at build time (data/demo/orders.json). */
 extern const unsigned char qc_demo_data[];

@@ -39,6 +39,8 @@ static const char usage[] =
 	"  label print     print a carrier's ZPL, PDF or PNG label as it is\n"
 	"  label reprint   print a job again (an operator and a reason)\n"
 	"  label void      cancel a job or void a printed label (audited)\n"
+	"  sync            push the outbox to the central store, pull orders (--follow)\n"
+	"  sync status     what is pending, the last run, the dead-letter list\n"
 	"  version         print the version\n"
 	"  help [COMMAND]  show help for a command\n"
 	"\n"
@@ -51,8 +53,9 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 success, 1 invalid code or failed check, 64 usage error,\n"
 	"65 bad data or database, 66 missing input, 69 USB unavailable, 73 cannot\n"
-	"write, 74 I/O error, 75 database locked, 78 bad configuration.  See\n"
-	"qcstation(1).\n";
+	"write, 74 I/O error, 75 database locked or central store unreachable\n"
+	"(try later), 76 request refused by the central store, 77 sync token\n"
+	"refused, 78 bad configuration.  See qcstation(1).\n";
 
 void qc_err(const char *fmt, ...)
 {
@@ -347,6 +350,27 @@ static int help_for(const char *cmd)
 			   "ended uncertain or failed, 64 usage, 65 bad document (or a format the\n"
 			   "printer does not take) or a decision the job's state refuses, 66 no\n"
 			   "such file, job or badge, 75 the printer is not ready: jobs stay queued.\n" },
+		{ "sync", "usage: qcstation sync [--follow] [--json] [--server URL]\n"
+			  "                      [--token-file FILE]\n"
+			  "       qcstation sync status [--json]\n"
+			  "\n"
+			  "Push the outbox to the central store (qcstation-central), then pull\n"
+			  "what it sends (orders, cancellations, payments, RMAs, ...).  Killed at\n"
+			  "any moment, the next run resumes: no event is lost or counted twice.\n"
+			  "\n"
+			  "  --follow           keep running: push each new event within a second,\n"
+			  "                     pull every [sync] pull_interval_s; stop on SIGTERM\n"
+			  "  --json             a JSON summary on stdout (--follow: one per round)\n"
+			  "  --server URL       central store (overrides [sync] server); https://,\n"
+			  "                     or http:// to 127.0.0.1, [::1] or localhost only\n"
+			  "  --token-file FILE  this station's token (overrides [sync] token_file)\n"
+			  "\n"
+			  "status  pending events, the last attempt and success, the pull cursor,\n"
+			  "        and the dead-letter list (events the store rejected, and why)\n"
+			  "\n"
+			  "Exit status: 0 done, 75 central store unreachable or failing (retries\n"
+			  "exhausted; try later), 76 a request refused as malformed, 77 token\n"
+			  "refused, 78 configuration (no server or token, TLS).  docs/sync.md.\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)
@@ -445,6 +469,8 @@ int st_cli_main(int argc, char **argv, const volatile sig_atomic_t *stop)
 		rc = qc_cmd_label_void(c, argc, argv);
 	} else if (!strcmp(cmd, "label")) {
 		rc = qc_cmd_label(c, argc, argv);
+	} else if (!strcmp(cmd, "sync")) {
+		rc = qc_cmd_sync(c, argc, argv);
 	} else {
 		qc_err("'%s' is not a qcstation command; see 'qcstation --help'", cmd);
 		rc = QC_EXIT_USAGE;

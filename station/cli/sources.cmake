@@ -10,6 +10,7 @@ target_sources(st PRIVATE
 	${CMAKE_CURRENT_LIST_DIR}/cmd_label.c
 	${CMAKE_BINARY_DIR}/labels_data.c
 	${CMAKE_CURRENT_LIST_DIR}/cmd_print.c
+	${CMAKE_CURRENT_LIST_DIR}/cmd_sync.c
 	${CMAKE_BINARY_DIR}/demo_data.c)
 target_compile_definitions(st PRIVATE QC_VERSION="${PROJECT_VERSION}")
 

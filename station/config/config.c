@@ -80,6 +80,16 @@ void st_config_defaults(struct st_config *cfg)
 	cfg->printer.retry_max_ms = 60000;
 	cfg->printer.status_timeout_ms = 3000;
 	cfg->printer.io_timeout_ms = 10000;
+	cfg->sync.batch_size = 500;
+	cfg->sync.page_size = 500;
+	cfg->sync.connect_timeout_ms = 10000;
+	cfg->sync.timeout_ms = 60000;
+	cfg->sync.stall_timeout_ms = 30000;
+	cfg->sync.attempts = 8;
+	cfg->sync.backoff_base_ms = 500;
+	cfg->sync.backoff_cap_ms = 60000;
+	cfg->sync.poll_ms = 250;
+	cfg->sync.pull_interval_s = 30;
 	bind_patterns(cfg);
 }
 
@@ -372,6 +382,53 @@ int st_config_printer_width_dots(const struct st_config *cfg)
 	return (int)((long)cfg->printer.width_um * dpmm / 1000);
 }
 
+static int on_sync(struct parse_state *ps, const char *k, const char *v)
+{
+	struct st_config_sync *y = &ps->cfg->sync;
+
+	if (!strcmp(k, "server")) {
+		if (*v && strncmp(v, "https://", 8) && strncmp(v, "http://", 7))
+			return fail(ps, "'server' is an https:// URL, not '%s'", v);
+		return set_str(ps, y->server, sizeof(y->server), k, v);
+	}
+	if (!strcmp(k, "token_file"))
+		return set_str(ps, y->token_file, sizeof(y->token_file), k, v);
+	if (!strcmp(k, "ca_file"))
+		return set_str(ps, y->ca_file, sizeof(y->ca_file), k, v);
+	if (!strcmp(k, "station"))
+		return set_str(ps, y->station, sizeof(y->station), k, v);
+	if (!strcmp(k, "batch_size"))
+		return set_int(ps, &y->batch_size, 1, 1000, k, v);
+	if (!strcmp(k, "page_size"))
+		return set_int(ps, &y->page_size, 1, 1000, k, v);
+	if (!strcmp(k, "connect_timeout_ms"))
+		return set_int(ps, &y->connect_timeout_ms, 100, 600000, k, v);
+	if (!strcmp(k, "timeout_ms"))
+		return set_int(ps, &y->timeout_ms, 100, 3600000, k, v);
+	if (!strcmp(k, "stall_timeout_ms"))
+		return set_int(ps, &y->stall_timeout_ms, 1000, 3600000, k, v);
+	if (!strcmp(k, "attempts"))
+		return set_int(ps, &y->attempts, 1, 100, k, v);
+	if (!strcmp(k, "backoff_base_ms"))
+		return set_int(ps, &y->backoff_base_ms, 1, 600000, k, v);
+	if (!strcmp(k, "backoff_cap_ms"))
+		return set_int(ps, &y->backoff_cap_ms, 1, 3600000, k, v);
+	if (!strcmp(k, "follow_poll_ms"))
+		return set_int(ps, &y->poll_ms, 10, 60000, k, v);
+	if (!strcmp(k, "pull_interval_s"))
+		return set_int(ps, &y->pull_interval_s, 1, 86400, k, v);
+	if (!strcmp(k, "gzip")) {
+		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on"))
+			y->gzip = true;
+		else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off"))
+			y->gzip = false;
+		else
+			return fail(ps, "'gzip' is yes or no, not '%s'", v);
+		return 1;
+	}
+	return fail(ps, "unknown key '%s' in [%s]", k, "sync");
+}
+
 const char *st_config_role_of(const struct st_config *cfg, const char *key)
 {
 	for (unsigned i = 0; i < cfg->n_roles; i++)
@@ -413,6 +470,8 @@ static int handler(void *user, const char *section, const char *k, const char *v
 		return on_buttons(ps, k, v);
 	if (!strcmp(section, "printer"))
 		return on_printer(ps, k, v);
+	if (!strcmp(section, "sync"))
+		return on_sync(ps, k, v);
 	if (!strcmp(section, "qc")) {
 		if (!strcmp(k, "checklists"))
 			return set_str(ps, ps->cfg->checklists_dir, sizeof(ps->cfg->checklists_dir), k, v);

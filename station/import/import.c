@@ -751,8 +751,8 @@ static int check_header(struct imp *im, json_t *root)
 	return rc;
 }
 
-int st_import_json(struct st_store *s, const char *text, size_t len, const char *name,
-		   struct st_import_stats *stats, char *err, size_t errlen)
+static int import_doc(struct st_store *s, const char *text, size_t len, const char *name,
+		      struct st_import_stats *stats, char *err, size_t errlen, bool own_tx)
 {
 	struct imp im = { .s = s };
 	json_error_t je;
@@ -782,12 +782,14 @@ int st_import_json(struct st_store *s, const char *text, size_t len, const char 
 		rc = fail(&im, ST_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	rc = st_store_begin(s);
-	if (rc < 0) {
-		rc = fail_store(&im, rc);
-		goto out;
+	if (own_tx) {
+		rc = st_store_begin(s);
+		if (rc < 0) {
+			rc = fail_store(&im, rc);
+			goto out;
+		}
+		in_tx = true;
 	}
-	in_tx = true;
 	/* In dependency order, whatever the order of the keys. */
 	rc = import_each(&im, root, "categories", import_category);
 	if (rc == ST_OK)
@@ -800,12 +802,14 @@ int st_import_json(struct st_store *s, const char *text, size_t len, const char 
 		rc = import_each(&im, root, "items", import_item);
 	if (rc < 0)
 		goto out;
-	rc = st_store_commit(s);
-	if (rc < 0) {
-		rc = fail_store(&im, rc);
-		goto out;
+	if (own_tx) {
+		rc = st_store_commit(s);
+		if (rc < 0) {
+			rc = fail_store(&im, rc);
+			goto out;
+		}
+		in_tx = false;
 	}
-	in_tx = false;
 	if (stats)
 		*stats = im.stats;
 out:
@@ -814,6 +818,18 @@ out:
 	free(im.order);
 	json_decref(root);
 	return rc;
+}
+
+int st_import_json(struct st_store *s, const char *text, size_t len, const char *name,
+		   struct st_import_stats *stats, char *err, size_t errlen)
+{
+	return import_doc(s, text, len, name, stats, err, errlen, true);
+}
+
+int st_import_json_in_tx(struct st_store *s, const char *text, size_t len, const char *name,
+			 struct st_import_stats *stats, char *err, size_t errlen)
+{
+	return import_doc(s, text, len, name, stats, err, errlen, false);
 }
 
 int st_import_file(struct st_store *s, const char *path, struct st_import_stats *stats,

@@ -284,6 +284,59 @@ static const char *const q_sql[Q__COUNT] = {
 			   " 'unknown', '', '', '', 0 FROM label_job"
 			   " WHERE printer NOT IN (SELECT name FROM printer_state) ORDER BY 1",
 	/* ---- end of the print queue ---- */
+	/* ---- the sync state (store_sync.c, qcstation sync) ----------------
+	 * Pending events by the partial index outbox_pending; sent_ms is set
+	 * once (the outbox trigger refuses a second time, hence the guard). */
+	[Q_SYNC_PENDING] = "SELECT id, uuid, type, entity, payload, created_ms FROM outbox"
+			   " WHERE sent_ms IS NULL AND id > ?1 ORDER BY id LIMIT ?2",
+	[Q_SYNC_MARK_SENT] = "UPDATE outbox SET sent_ms = ?2 WHERE id = ?1 AND sent_ms IS NULL",
+	[Q_SYNC_OUTBOX_EXISTS] = "SELECT 1 FROM outbox WHERE id = ?1",
+	[Q_SYNC_RESULT_ADD] = "INSERT INTO sync_result(outbox_id, result, server_seq, reason, ts_ms)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(outbox_id) DO NOTHING",
+	[Q_SYNC_CURSOR_GET] = "SELECT cursor FROM sync_cursor WHERE feed = ?1",
+	[Q_SYNC_CURSOR_SET] = "INSERT INTO sync_cursor(feed, cursor, ts_ms) VALUES (?1, ?2, ?3)"
+			      " ON CONFLICT(feed) DO UPDATE SET cursor = excluded.cursor,"
+			      " ts_ms = excluded.ts_ms",
+	[Q_SYNC_INBOX_PUT] = "INSERT INTO sync_inbox(kind, key, seq, data, state, error,"
+			     " received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+			     " ON CONFLICT(kind, key) DO UPDATE SET seq = excluded.seq,"
+			     " data = excluded.data, state = excluded.state,"
+			     " error = excluded.error, received_ms = excluded.received_ms",
+	[Q_SYNC_INBOX_GET] = "SELECT data FROM sync_inbox WHERE kind = ?1 AND key = ?2",
+	/* What the store sends about an order's state (SHP-03, CUS-01,
+	 * CUS-02), onto the order row when there is one.  A value of the
+	 * wrong type breaks the columns' CHECK: the item is then refused. */
+	[Q_SYNC_ORDER_CANCEL] = "UPDATE orders SET cancelled = 1, updated_ms = " NOW_MS
+				" WHERE number = ?1",
+	[Q_SYNC_ORDER_PAYMENT] = "UPDATE orders SET"
+				 " deposit_paid = coalesce(json_extract(?2, '$.deposit_paid'),"
+				 "  deposit_paid),"
+				 " balance_paid = coalesce(json_extract(?2, '$.balance_paid'),"
+				 "  balance_paid), updated_ms = " NOW_MS " WHERE number = ?1",
+	[Q_SYNC_ORDER_CONFIRM] = "UPDATE orders SET customer_confirmed ="
+				 " coalesce(json_extract(?2, '$.confirmed'), customer_confirmed),"
+				 " updated_ms = " NOW_MS " WHERE number = ?1",
+	[Q_SYNC_ITEM_SAVEPOINT] = "SAVEPOINT st_sync_item",
+	[Q_SYNC_ITEM_RELEASE] = "RELEASE st_sync_item",
+	[Q_SYNC_ITEM_ROLLBACK_TO] = "ROLLBACK TO st_sync_item",
+	[Q_SYNC_STATUS_SET] = "INSERT INTO sync_status(id, last_attempt_ms, last_success_ms,"
+			      " last_error) VALUES (1, ?1, ?2, ?3) ON CONFLICT(id) DO UPDATE SET"
+			      " last_attempt_ms = ?1,"
+			      " last_success_ms = coalesce(?2, sync_status.last_success_ms),"
+			      " last_error = ?3",
+	[Q_SYNC_STATUS_GET] = "SELECT (SELECT count(*) FROM outbox WHERE sent_ms IS NULL),"
+			      " (SELECT count(*) FROM sync_result WHERE result <> 'rejected'),"
+			      " (SELECT count(*) FROM sync_result WHERE result = 'rejected'),"
+			      " (SELECT count(*) FROM sync_inbox WHERE state = 'failed'),"
+			      " (SELECT coalesce(last_attempt_ms, 0) FROM sync_status),"
+			      " (SELECT coalesce(last_success_ms, 0) FROM sync_status),"
+			      " (SELECT last_error FROM sync_status),"
+			      " (SELECT cursor FROM sync_cursor WHERE feed = ?1)",
+	[Q_SYNC_DEAD_LIST] = "SELECT o.id, o.uuid, o.type, o.entity, r.reason, r.ts_ms"
+			     " FROM sync_result r JOIN outbox o ON o.id = r.outbox_id"
+			     " WHERE r.result = 'rejected' ORDER BY o.id",
+	[Q_SYNC_INBOX_FAILED] = "SELECT kind, key, seq, error, received_ms FROM sync_inbox"
+				" WHERE state = 'failed' ORDER BY seq",
 };
 
 /* ---- errors ----------------------------------------------------------------- */

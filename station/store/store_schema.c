@@ -376,20 +376,52 @@ static const char *const migration_3[] = {
 	NULL,
 };
 
-/* Schema version 4: the sync client's state (sync/, qcstation sync): what
- * the central store answered for each outbox event, and the pull cursors.
- * Owned by the sync work; see docs/sync-protocol.md. */
+/* Schema version 4: the sync client's state (sync/, qcstation sync,
+ * station/store/store_sync.c): what the central store answered for each
+ * outbox event (the rejected ones are the dead-letter list), the pull
+ * cursors, what the store sent that no table of this version holds, and
+ * the outcome of the last runs.  Owned by the sync work; see docs/sync.md
+ * and docs/sync-protocol.md. */
 static const char *const migration_4[] = {
+	/* One row per acknowledged outbox event, written in the transaction
+	 * that sets its outbox.sent_ms. */
 	"CREATE TABLE sync_result ("
 	" outbox_id INTEGER PRIMARY KEY REFERENCES outbox(id),"
 	" result TEXT NOT NULL CHECK (result IN ('applied', 'duplicate', 'rejected')),"
+	" server_seq INTEGER CHECK (server_seq IS NULL OR server_seq >= 1),"
 	" reason TEXT,"
-	" ts_ms INTEGER NOT NULL"
+	" ts_ms INTEGER NOT NULL,"
+	" CONSTRAINT sync_result_reason CHECK ((result = 'rejected') = (reason IS NOT NULL))"
 	");",
+	"CREATE INDEX sync_result_rejected ON sync_result(outbox_id) WHERE result = 'rejected';",
+	/* Where each feed's pull continues; written in the transaction that
+	 * stores the page it came with. */
 	"CREATE TABLE sync_cursor ("
 	" feed TEXT PRIMARY KEY,"
-	" cursor TEXT NOT NULL,"
+	" cursor TEXT NOT NULL CHECK (length(cursor) BETWEEN 1 AND 128),"
 	" ts_ms INTEGER NOT NULL"
+	");",
+	/* Feed items as they came (cancellations, payments, confirmations,
+	 * RMAs, service requests, checklists, kinds this build does not know),
+	 * the latest per kind and key; and imports that failed (state
+	 * 'failed', error says why), for qcstation sync status. */
+	"CREATE TABLE sync_inbox ("
+	" kind TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 31),"
+	" key TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 255),"
+	" seq INTEGER NOT NULL,"
+	" data TEXT NOT NULL,"
+	" state TEXT NOT NULL CHECK (state IN ('stored', 'applied', 'failed')),"
+	" error TEXT,"
+	" received_ms INTEGER NOT NULL,"
+	" PRIMARY KEY (kind, key)"
+	");",
+	"CREATE INDEX sync_inbox_failed ON sync_inbox(seq) WHERE state = 'failed';",
+	/* The last run: one row. */
+	"CREATE TABLE sync_status ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" last_attempt_ms INTEGER,"
+	" last_success_ms INTEGER,"
+	" last_error TEXT"
 	");",
 	NULL,
 };

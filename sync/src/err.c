@@ -20,6 +20,16 @@ const char *sy_strerror(int err)
 		return "HTTP error from the central store";
 	case SY_ERR_PROTO:
 		return "malformed reply from the central store";
+	case SY_ERR_AUTH:
+		return "the central store refused the token";
+	case SY_ERR_TLS:
+		return "TLS error (certificate not verified or handshake failed)";
+	case SY_ERR_CANCELLED:
+		return "stopped on request";
+	case SY_ERR_CONNECT:
+		return "cannot reach the central store";
+	case SY_ERR_REJECTED:
+		return "the central store rejected the request";
 	default:
 		return "unknown error";
 	}

@@ -18,6 +18,11 @@ static const int codes[] = {
 	SY_ERR_BUG,
 	SY_ERR_HTTP,
 	SY_ERR_PROTO,
+	SY_ERR_AUTH,
+	SY_ERR_TLS,
+	SY_ERR_CANCELLED,
+	SY_ERR_CONNECT,
+	SY_ERR_REJECTED,
 };
 
 static void strerror__every_code_described(void **state)

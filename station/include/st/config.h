@@ -86,6 +86,24 @@ struct st_config {
 
 	/* [printer] */
 	struct st_config_printer printer;
+	/* [sync]: the central store (docs/sync.md, qcstation sync) */
+	struct st_config_sync {
+		char server[512];       /* server: base URL, "" = not configured */
+		char token_file[512];   /* token_file: the station's bearer token */
+		char ca_file[512];      /* ca_file: a private CA bundle, "" = the system's */
+		char station[64];       /* station: name at the central store, "" = [station] code */
+		int batch_size;         /* batch_size: events per push, 1..1000 */
+		int page_size;          /* page_size: items per pull page, 1..1000 */
+		int connect_timeout_ms; /* connect_timeout_ms */
+		int timeout_ms;         /* timeout_ms: per request */
+		int stall_timeout_ms;   /* stall_timeout_ms: no byte for this long aborts */
+		int attempts;           /* attempts: tries per request, 1..100 */
+		int backoff_base_ms;    /* backoff_base_ms */
+		int backoff_cap_ms;     /* backoff_cap_ms */
+		int poll_ms;            /* follow_poll_ms: --follow checks the outbox this often */
+		int pull_interval_s;    /* pull_interval_s: --follow pulls this often */
+		bool gzip;              /* gzip: compress pushed batches */
+	} sync;
 };
 
 /* Fill cfg with the embedded defaults. */

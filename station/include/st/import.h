@@ -36,6 +36,13 @@ struct st_import_stats {
 int st_import_json(struct st_store *s, const char *text, size_t len, const char *name,
 		   struct st_import_stats *stats, char *err, size_t errlen);
 
+/* The same inside the caller's open transaction (st_store_begin(), or a
+ * sync page's, st/store_sync.h): the records go into that transaction,
+ * which this neither commits nor rolls back.  On failure some records may
+ * already be written: the caller rolls back (or back to its savepoint). */
+int st_import_json_in_tx(struct st_store *s, const char *text, size_t len, const char *name,
+			 struct st_import_stats *stats, char *err, size_t errlen);
+
 /* Read the file at path (at most ST_IMPORT_MAX_BYTES) and import it as
  * st_import_json() does, naming it by path.  Adds ST_ERR_NOTFOUND and
  * ST_ERR_IO for a file that cannot be read. */

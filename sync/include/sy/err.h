@@ -17,6 +17,12 @@ enum sy_err {
 	SY_ERR_BUG = -5,     /* internal invariant broken */
 	SY_ERR_HTTP = -100,  /* the server answered with an HTTP error */
 	SY_ERR_PROTO = -101, /* the server's reply does not parse */
+	/* -102 .. -109: the sync client (sync/client/) */
+	SY_ERR_AUTH = -102,      /* the server refused the token (401, 403) */
+	SY_ERR_TLS = -103,       /* TLS: certificate not verified, handshake failed */
+	SY_ERR_CANCELLED = -104, /* stopped on request (SIGTERM) */
+	SY_ERR_CONNECT = -105,   /* the server cannot be reached (refused, no route, DNS) */
+	SY_ERR_REJECTED = -106,  /* the server refused the request for good (400, other 4xx) */
 };
 
 /* A static English description of err; never NULL ("unknown error" for codes

@@ -1,0 +1,497 @@
+/* The protocol documents (<sy/proto.h>, docs/sync-protocol.md): what the
+ * client encodes the server decodes unchanged, and every document a peer
+ * could send wrong is refused with a message naming the field and index. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sy/err.h"
+#include "sy/proto.h"
+#include "common/testutil.h"
+
+#define U1 "0193b2c4-8a3e-7c1d-9f00-5a6b7c8d9e0f"
+#define U2 "0193b2c4-8a3e-7c1d-9f00-5a6b7c8d9e10"
+
+static struct sy_proto_event ev_make(const char *uuid, int64_t seq, const char *payload)
+{
+	struct sy_proto_event e;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.uuid, sizeof(e.uuid), "%s", uuid);
+	e.seq = seq;
+	e.ts_ms = 1764180000000;
+	e.type = "inspection";
+	e.entity = "item:SN00001001 \"ring\"\n";
+	e.payload = payload;
+	e.payload_len = strlen(payload);
+	return e;
+}
+
+static int decode_str(const char *s, struct sy_proto_batch *b, struct sy_proto_err *err)
+{
+	return sy_proto_batch_decode(s, strlen(s), b, err);
+}
+
+static void uuid__table(void **state)
+{
+	static const struct {
+		const char *s;
+		int ok;
+	} t[] = {
+		{ U1, 1 },
+		{ "123e4567-e89b-42d3-a456-426614174000", 1 }, /* v4 */
+		{ "0193B2C4-8A3E-7C1D-9F00-5A6B7C8D9E0F", 0 }, /* upper case */
+		{ "0193b2c4-8a3e-0c1d-9f00-5a6b7c8d9e0f", 0 }, /* version 0 */
+		{ "0193b2c4-8a3e-7c1d-cf00-5a6b7c8d9e0f", 0 }, /* variant 110x */
+		{ "0193b2c48a3e-7c1d-9f00-5a6b7c8d9e0f0", 0 }, /* dash moved */
+		{ "0193b2c4-8a3e-7c1d-9f00-5a6b7c8d9e0", 0 },  /* short */
+		{ "0193b2c4-8a3e-7c1d-9f00-5a6b7c8d9e0g", 0 }, /* not hex */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_int_equal(sy_proto_uuid_valid(t[i].s, strlen(t[i].s)), t[i].ok);
+}
+
+static void batch__round_trip(void **state)
+{
+	struct sy_proto_event ev[2];
+	struct sy_proto_batch b = SY_PROTO_BATCH_INIT;
+	struct sy_proto_err err;
+	char *text = NULL;
+	size_t len = 0;
+
+	(void)state;
+	ev[0] = ev_make(U1, 41, "{\"result\":\"pass\",\"checks\":[1,2]}");
+	ev[1] = ev_make(U2, 42, "{\"note\":\"Te amo \\u2665\"}");
+	ev[1].entity = NULL;
+	assert_int_equal(sy_proto_batch_encode("STATION-1", ev, 2, &text, &len, &err), SY_OK);
+	assert_int_equal(strlen(text), len);
+	assert_int_equal(sy_proto_batch_decode(text, len, &b, &err), SY_OK);
+	assert_string_equal(b.station, "STATION-1");
+	assert_int_equal(b.n, 2);
+	assert_string_equal(b.ev[0].uuid, U1);
+	assert_int_equal(b.ev[0].seq, 41);
+	assert_int_equal(b.ev[0].ts_ms, 1764180000000);
+	assert_string_equal(b.ev[0].type, "inspection");
+	assert_string_equal(b.ev[0].entity, "item:SN00001001 \"ring\"\n");
+	assert_string_equal(b.ev[0].payload, "{\"result\":\"pass\",\"checks\":[1,2]}");
+	assert_string_equal(b.ev[0].reject, "");
+	assert_string_equal(b.ev[1].entity, "");
+	/* The payload is stored as the exact bytes it was sent as. */
+	assert_string_equal(b.ev[1].payload, "{\"note\":\"Te amo \\u2665\"}");
+	sy_proto_batch_fini(&b);
+	sy_proto_batch_fini(&b); /* a second fini is a no-op */
+	free(text);
+}
+
+static void batch_encode__refuses_bad_event_naming_index(void **state)
+{
+	struct sy_proto_event ev[3];
+	struct sy_proto_err err;
+	char *text = NULL;
+	size_t len = 0;
+
+	(void)state;
+	ev[0] = ev_make(U1, 1, "{}");
+	ev[1] = ev_make(U2, 2, "{}");
+	ev[2] = ev_make(U2, 3, "[1]");
+	assert_int_equal(sy_proto_batch_encode("S1", ev, 3, &text, &len, &err), SY_ERR_ARG);
+	assert_null(text);
+	assert_int_equal(err.index, 2);
+	assert_string_equal(err.detail, "events[2].payload: not a JSON object");
+	ev[2] = ev_make("not-a-uuid", 3, "{}");
+	assert_int_equal(sy_proto_batch_encode("S1", ev, 3, &text, &len, &err), SY_ERR_ARG);
+	assert_string_equal(err.detail, "events[2].uuid: not a lowercase RFC 9562 UUID");
+	ev[2] = ev_make(U2, 0, "{}");
+	assert_int_equal(sy_proto_batch_encode("S1", ev, 3, &text, &len, &err), SY_ERR_ARG);
+	assert_int_equal(err.index, 2);
+	assert_int_equal(sy_proto_batch_encode("", ev, 1, &text, &len, &err), SY_ERR_ARG);
+	assert_string_equal(err.detail, "station: not 1..63 bytes of text");
+	assert_int_equal(sy_proto_batch_encode("S1", ev, 0, &text, &len, &err), SY_ERR_ARG);
+	assert_null(text);
+}
+
+/* Whole-document problems: 400 or 413 and the field named. */
+static void batch_decode__whole_document_table(void **state)
+{
+	static const struct {
+		const char *in;
+		int status;
+		const char *detail;
+	} t[] = {
+		{ "", 400, "body: not JSON" },
+		{ "[]", 400, "body: not a JSON object" },
+		{ "{\"events\":[]}", 400, "station: missing" },
+		{ "{\"station\":7,\"events\":[{}]}", 400, "station: not 1..63 bytes of text" },
+		{ "{\"station\":\"S\"}", 400, "events: missing" },
+		{ "{\"station\":\"S\",\"events\":{}}", 400, "events: not an array" },
+		{ "{\"station\":\"S\",\"events\":[]}", 400, "events: empty" },
+		{ "{\"station\":\"S\",\"station\":\"T\",\"events\":[{}]}", 400, "body: not JSON" },
+		{ "{\"station\":\"S\\u0000X\",\"events\":[{}]}", 400, "body: not JSON" }, /* NUL */
+		{ "{\"station\":\"S\\u0001X\",\"events\":[{}]}", 400, "station: not 1..63" },
+		{ "{\"station\":\"S\",\"events\":[{\"payload\":{\"a\":\"\xc3\"}}]}", 400,
+		  "body: not JSON (byte 42: invalid UTF-8" },
+		{ "{\"station\":\"S\",\"events\":[{\"payload\":{\"a\":\"\\udc00\"}}]}", 400,
+		  "body: not JSON (byte 42: lone low surrogate" },
+		{ "{\"station\":\"S\",\"events\":[{\"payload\":{\"a\":01}}]}", 400,
+		  "body: not JSON" },
+		{ "{\"station\":\"S\",\"events\":[{}]} x", 400,
+		  "body: not JSON (byte 30: text after the value)" },
+		{ "{\"station\":\"S\",\"events\":[{\"seq\":1,\"seq\":2}]}", 400,
+		  "events[0]: not JSON (a duplicate key)" },
+		{ "{\"station\":null,\"events\":[{}]}", 400, "station: missing" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct sy_proto_batch b = SY_PROTO_BATCH_INIT;
+		struct sy_proto_err err;
+
+		assert_int_equal(decode_str(t[i].in, &b, &err), SY_ERR_PROTO);
+		assert_int_equal(err.http_status, t[i].status);
+		if (strncmp(err.detail, t[i].detail, strlen(t[i].detail)) != 0)
+			fail_msg("case %zu: detail \"%s\", want \"%s...\"", i, err.detail,
+				 t[i].detail);
+		assert_null(b.ev);
+		assert_null(b.priv);
+	}
+}
+
+/* Nesting deeper than the scanner's limit is refused, not recursed into. */
+static void batch_decode__deep_nesting_refused(void **state)
+{
+	struct sy_proto_batch b = SY_PROTO_BATCH_INIT;
+	struct sy_proto_err err;
+	char body[4096];
+	size_t n;
+
+	(void)state;
+	n = (size_t)snprintf(body, sizeof(body), "{\"station\":\"S\",\"events\":[{\"payload\":");
+	for (int i = 0; i < 200; i++)
+		body[n++] = '[';
+	for (int i = 0; i < 200; i++)
+		body[n++] = ']';
+	n += (size_t)snprintf(body + n, sizeof(body) - n, "}]}");
+	assert_int_equal(sy_proto_batch_decode(body, n, &b, &err), SY_ERR_PROTO);
+	assert_int_equal(err.http_status, 400);
+	assert_non_null(strstr(err.detail, "nested too deeply"));
+}
+
+/* Entries wrong by themselves are decoded as rejected, the rest kept. */
+static void batch_decode__per_event_rejects_table(void **state)
+{
+	static const struct {
+		const char *ev;
+		const char *reject;
+	} t[] = {
+		{ "7", "events[1]: not an object" },
+		{ "{\"seq\":1,\"type\":\"t\",\"payload\":{}}", "events[1].uuid: missing" },
+		{ "{\"uuid\":\"" U2 "X\",\"seq\":1,\"type\":\"t\",\"payload\":{}}",
+		  "events[1].uuid: not a lowercase RFC 9562 UUID" },
+		{ "{\"uuid\":\"" U2 "\",\"type\":\"t\",\"payload\":{}}", "events[1].seq: missing" },
+		{ "{\"uuid\":\"" U2 "\",\"seq\":1.5,\"type\":\"t\",\"payload\":{}}",
+		  "events[1].seq: not an integer >= 1" },
+		{ "{\"uuid\":\"" U2 "\",\"seq\":0,\"type\":\"t\",\"payload\":{}}",
+		  "events[1].seq: not an integer >= 1" },
+		{ "{\"uuid\":\"" U2 "\",\"seq\":1,\"payload\":{}}", "events[1].type: missing" },
+		{ "{\"uuid\":\"" U2 "\",\"seq\":1,\"type\":\"Bad Type\",\"payload\":{}}",
+		  "events[1].type: not 1..63 characters of [a-z0-9_.-]" },
+		{ "{\"uuid\":\"" U2 "\",\"seq\":1,\"type\":\"t\",\"entity\":5,\"payload\":{}}",
+		  "events[1].entity: not a string of at most 255 bytes" },
+		{ "{\"uuid\":\"" U2 "\",\"seq\":1,\"type\":\"t\",\"ts_ms\":-1,\"payload\":{}}",
+		  "events[1].ts_ms: not an integer >= 0" },
+		{ "{\"uuid\":\"" U2 "\",\"seq\":1,\"type\":\"t\"}", "events[1].payload: missing" },
+		{ "{\"uuid\":\"" U2 "\",\"seq\":1,\"type\":\"t\",\"payload\":\"x\"}",
+		  "events[1].payload: not an object" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct sy_proto_batch b = SY_PROTO_BATCH_INIT;
+		struct sy_proto_err err;
+		char body[1024];
+
+		snprintf(body, sizeof(body),
+			 "{\"station\":\"S\",\"events\":[{\"uuid\":\"" U1
+			 "\",\"seq\":1,\"type\":\"t\",\"payload\":{\"a\":1},\"future\":true},%s]}",
+			 t[i].ev);
+		assert_int_equal(decode_str(body, &b, &err), SY_OK);
+		assert_int_equal(b.n, 2);
+		assert_string_equal(b.ev[0].reject, "");
+		assert_string_equal(b.ev[0].payload, "{\"a\":1}");
+		if (strcmp(b.ev[1].reject, t[i].reject) != 0)
+			fail_msg("case %zu: reject \"%s\", want \"%s\"", i, b.ev[1].reject,
+				 t[i].reject);
+		sy_proto_batch_fini(&b);
+	}
+}
+
+/* Sizes: 1000 events pass, 1001 are 413; a payload over 64 KiB is rejected
+ * alone; a body over 8 MiB is 413 before it is parsed. */
+static void batch_decode__limits(void **state)
+{
+	struct sy_proto_batch b = SY_PROTO_BATCH_INIT;
+	struct sy_proto_err err;
+	size_t cap = 2 * 1024 * 1024, n = 0;
+	char *body = malloc(cap);
+
+	(void)state;
+	assert_non_null(body);
+	for (int count = 1000; count <= 1001; count++) {
+		n = (size_t)snprintf(body, cap, "{\"station\":\"S\",\"events\":[");
+		for (int i = 0; i < count; i++)
+			n += (size_t)snprintf(body + n, cap - n,
+					      "%s{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-%012d\","
+					      "\"seq\":%d,\"type\":\"t\",\"payload\":{}}",
+					      i ? "," : "", i, i + 1);
+		n += (size_t)snprintf(body + n, cap - n, "]}");
+		if (count == 1000) {
+			assert_int_equal(sy_proto_batch_decode(body, n, &b, &err), SY_OK);
+			assert_int_equal(b.n, 1000);
+			assert_string_equal(b.ev[999].reject, "");
+			sy_proto_batch_fini(&b);
+		} else {
+			assert_int_equal(sy_proto_batch_decode(body, n, &b, &err), SY_ERR_PROTO);
+			assert_int_equal(err.http_status, 413);
+			assert_string_equal(err.detail,
+					    "events: 1001 entries, at most 1000 per batch");
+		}
+	}
+	/* One payload of 64 KiB + 1 byte compact: {"x":"aaa..."} */
+	n = (size_t)snprintf(body, cap, "{\"station\":\"S\",\"events\":[{\"uuid\":\"" U1
+				       "\",\"seq\":1,\"type\":\"t\",\"payload\":{\"x\":\"");
+	memset(body + n, 'a', SY_PROTO_MAX_PAYLOAD - 7);
+	n += SY_PROTO_MAX_PAYLOAD - 7;
+	n += (size_t)snprintf(body + n, cap - n, "\"}}]}");
+	assert_int_equal(sy_proto_batch_decode(body, n, &b, &err), SY_OK);
+	assert_string_equal(b.ev[0].reject, "events[0].payload: larger than 65536 bytes");
+	sy_proto_batch_fini(&b);
+	free(body);
+	/* Over 8 MiB: refused on its length alone. */
+	body = calloc(1, (size_t)SY_PROTO_MAX_BODY + 1);
+	assert_non_null(body);
+	assert_int_equal(sy_proto_batch_decode(body, (size_t)SY_PROTO_MAX_BODY + 1, &b, &err),
+			 SY_ERR_PROTO);
+	assert_int_equal(err.http_status, 413);
+	free(body);
+}
+
+static void results__round_trip_and_match(void **state)
+{
+	struct sy_proto_result r[3], *back = NULL;
+	struct sy_proto_event ev[3];
+	struct sy_proto_err err;
+	char *text = NULL;
+	size_t len = 0, n = 0;
+
+	(void)state;
+	memset(r, 0, sizeof(r));
+	memcpy(r[0].uuid, U1, sizeof(r[0].uuid));
+	r[0].status = SY_PROTO_APPLIED;
+	r[0].server_seq = 9001;
+	memcpy(r[1].uuid, U2, sizeof(r[1].uuid));
+	r[1].status = SY_PROTO_DUPLICATE;
+	r[1].server_seq = 8999;
+	r[2].status = SY_PROTO_REJECTED;
+	snprintf(r[2].reason, sizeof(r[2].reason), "events[2].uuid: missing \"quoted\"");
+	assert_int_equal(sy_proto_results_encode(r, 3, &text, &len), SY_OK);
+	assert_int_equal(sy_proto_results_decode(text, len, &back, &n, &err), SY_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(back[0].status, SY_PROTO_APPLIED);
+	assert_int_equal(back[0].server_seq, 9001);
+	assert_string_equal(back[1].uuid, U2);
+	assert_int_equal(back[1].status, SY_PROTO_DUPLICATE);
+	assert_int_equal(back[1].server_seq, 8999);
+	assert_int_equal(back[2].status, SY_PROTO_REJECTED);
+	assert_string_equal(back[2].uuid, "");
+	assert_string_equal(back[2].reason, "events[2].uuid: missing \"quoted\"");
+
+	ev[0] = ev_make(U1, 1, "{}");
+	ev[1] = ev_make(U2, 2, "{}");
+	ev[2] = ev_make(U1, 3, "{}");
+	assert_int_equal(sy_proto_results_match(back, 3, ev, 3, &err), SY_OK);
+	assert_int_equal(sy_proto_results_match(back, 3, ev, 2, &err), SY_ERR_PROTO);
+	assert_string_equal(err.detail, "results: 3 for 2 events sent");
+	ev[1] = ev_make(U1, 2, "{}");
+	assert_int_equal(sy_proto_results_match(back, 3, ev, 3, &err), SY_ERR_PROTO);
+	assert_int_equal(err.index, 1);
+	free(back);
+	free(text);
+}
+
+static void results_decode__table(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *detail;
+	} t[] = {
+		{ "{\"results\":[{\"uuid\":\"" U1 "\",\"status\":\"applied\"}]}",
+		  "results[0].server_seq: not an integer >= 1" },
+		{ "{\"results\":[{\"uuid\":\"" U1 "\",\"status\":\"done\",\"server_seq\":1}]}",
+		  "results[0].status: not applied, duplicate or rejected" },
+		{ "{\"results\":[{\"status\":\"duplicate\",\"server_seq\":1}]}",
+		  "results[0].uuid: not a lowercase RFC 9562 UUID" },
+		{ "{\"results\":[{\"status\":\"rejected\",\"reason\":4}]}",
+		  "results[0].reason: not a string" },
+		{ "{\"results\":{}}", "results: missing or not an array" },
+		{ "{\"results\":[1]}", "results[0]: not an object" },
+		{ "{\"results\":[", "body: not JSON" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct sy_proto_result *r = NULL;
+		struct sy_proto_err err;
+		size_t n = 77;
+
+		assert_int_equal(sy_proto_results_decode(t[i].in, strlen(t[i].in), &r, &n, &err),
+				 SY_ERR_PROTO);
+		assert_null(r);
+		assert_int_equal(n, 77);
+		if (strncmp(err.detail, t[i].detail, strlen(t[i].detail)) != 0)
+			fail_msg("case %zu: detail \"%s\", want \"%s\"", i, err.detail,
+				 t[i].detail);
+	}
+}
+
+static void feed__round_trip(void **state)
+{
+	struct sy_proto_feed_item it[2] = {
+		{ "order", "ORD-100231", 17, "{\"number\":\"ORD-100231\"}", 23 },
+		{ "cancellation", "ORD-100245", 18, "{\"order\":\"ORD-100245\"}", 22 },
+	};
+	struct sy_proto_feed f = SY_PROTO_FEED_INIT;
+	struct sy_proto_err err;
+	char *text = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(sy_proto_feed_encode(it, 2, "czoxOA", true, &text, &len), SY_OK);
+	assert_int_equal(sy_proto_feed_decode(text, len, &f, &err), SY_OK);
+	assert_int_equal(f.n, 2);
+	assert_string_equal(f.items[0].kind, "order");
+	assert_string_equal(f.items[0].key, "ORD-100231");
+	assert_int_equal(f.items[0].seq, 17);
+	assert_string_equal(f.items[0].data, "{\"number\":\"ORD-100231\"}");
+	assert_string_equal(f.items[1].kind, "cancellation");
+	assert_int_equal(f.items[1].seq, 18);
+	assert_string_equal(f.next_cursor, "czoxOA");
+	assert_true(f.more);
+	sy_proto_feed_fini(&f);
+	free(text);
+	assert_int_equal(sy_proto_feed_encode(NULL, 0, "a/b", false, &text, &len), SY_ERR_ARG);
+	assert_int_equal(sy_proto_feed_encode(NULL, 0, "czow", false, &text, &len), SY_OK);
+	assert_int_equal(sy_proto_feed_decode(text, len, &f, &err), SY_OK);
+	assert_int_equal(f.n, 0);
+	assert_false(f.more);
+	sy_proto_feed_fini(&f);
+	free(text);
+}
+
+static void feed_decode__table(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *detail;
+	} t[] = {
+		{ "{\"items\":[],\"more\":false}", "next_cursor: not 1..128" },
+		{ "{\"items\":[],\"next_cursor\":\"a b\",\"more\":false}",
+		  "next_cursor: not 1..128" },
+		{ "{\"items\":[],\"next_cursor\":\"a\"}", "more: missing or not a boolean" },
+		{ "{\"next_cursor\":\"a\",\"more\":false}", "items: missing or not an array" },
+		{ "{\"items\":[{\"kind\":\"Order\",\"key\":\"k\",\"seq\":1,\"data\":{}}],"
+		  "\"next_cursor\":\"a\",\"more\":false}",
+		  "items[0].kind: not 1..31 characters of [a-z_]" },
+		{ "{\"items\":[{\"kind\":\"order\",\"key\":\"\",\"seq\":1,\"data\":{}}],"
+		  "\"next_cursor\":\"a\",\"more\":false}",
+		  "items[0].key: not a string of 1..255 bytes" },
+		{ "{\"items\":[{\"kind\":\"order\",\"key\":\"k\",\"seq\":5,\"data\":{}},"
+		  "{\"kind\":\"order\",\"key\":\"k\",\"seq\":5,\"data\":{}}],"
+		  "\"next_cursor\":\"a\",\"more\":false}",
+		  "items[1].seq: not an integer above 5" },
+		{ "{\"items\":[{\"kind\":\"order\",\"key\":\"k\",\"seq\":1,\"data\":[]}],"
+		  "\"next_cursor\":\"a\",\"more\":false}",
+		  "items[0].data: not an object" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct sy_proto_feed f = SY_PROTO_FEED_INIT;
+		struct sy_proto_err err;
+
+		assert_int_equal(sy_proto_feed_decode(t[i].in, strlen(t[i].in), &f, &err),
+				 SY_ERR_PROTO);
+		assert_null(f.items);
+		if (strncmp(err.detail, t[i].detail, strlen(t[i].detail)) != 0)
+			fail_msg("case %zu: detail \"%s\", want \"%s\"", i, err.detail,
+				 t[i].detail);
+	}
+}
+
+static void error_and_health__round_trip(void **state)
+{
+	struct sy_proto_health h = { "ok", "0.1.0", "sqlite" }, h2;
+	struct sy_proto_error e;
+	struct sy_proto_err err;
+	char *text = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(sy_proto_error_encode("forbidden", "station \"A\" is not \"B\"", &text,
+					       &len),
+			 SY_OK);
+	assert_int_equal(sy_proto_error_decode(text, len, &e, &err), SY_OK);
+	assert_string_equal(e.error, "forbidden");
+	assert_string_equal(e.detail, "station \"A\" is not \"B\"");
+	free(text);
+	assert_int_equal(sy_proto_error_decode("<html>", 6, &e, &err), SY_ERR_PROTO);
+	assert_int_equal(sy_proto_error_decode("{\"detail\":\"x\"}", 14, &e, &err), SY_ERR_PROTO);
+	assert_string_equal(err.detail, "error: missing or not a string");
+
+	assert_int_equal(sy_proto_health_encode(&h, &text, &len), SY_OK);
+	assert_string_equal(text, "{\"status\":\"ok\",\"version\":\"0.1.0\",\"db\":\"sqlite\"}");
+	assert_int_equal(sy_proto_health_decode(text, len, &h2, &err), SY_OK);
+	assert_string_equal(h2.db, "sqlite");
+	free(text);
+	assert_int_equal(sy_proto_health_decode("{\"status\":\"ok\"}", 15, &h2, &err),
+			 SY_ERR_PROTO);
+	assert_string_equal(err.detail, "version: missing or not a string");
+}
+
+static void cursor__table(void **state)
+{
+	(void)state;
+	assert_true(sy_proto_cursor_valid("czoxOA", 6));
+	assert_true(sy_proto_cursor_valid("a-_Z9", 5));
+	assert_false(sy_proto_cursor_valid("", 0));
+	assert_false(sy_proto_cursor_valid("a=", 2));
+	assert_false(sy_proto_cursor_valid("a/b", 3));
+	{
+		char big[SY_PROTO_MAX_CURSOR + 1];
+
+		memset(big, 'a', sizeof(big));
+		assert_true(sy_proto_cursor_valid(big, SY_PROTO_MAX_CURSOR));
+		assert_false(sy_proto_cursor_valid(big, sizeof(big)));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(uuid__table),
+		cmocka_unit_test(batch__round_trip),
+		cmocka_unit_test(batch_encode__refuses_bad_event_naming_index),
+		cmocka_unit_test(batch_decode__whole_document_table),
+		cmocka_unit_test(batch_decode__per_event_rejects_table),
+		cmocka_unit_test(batch_decode__deep_nesting_refused),
+		cmocka_unit_test(batch_decode__limits),
+		cmocka_unit_test(results__round_trip_and_match),
+		cmocka_unit_test(results_decode__table),
+		cmocka_unit_test(feed__round_trip),
+		cmocka_unit_test(feed_decode__table),
+		cmocka_unit_test(error_and_health__round_trip),
+		cmocka_unit_test(cursor__table),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1 @@
+qc_unit_test(test_sy_proto test_proto.c LIBS sy)

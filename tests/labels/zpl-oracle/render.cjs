@@ -7,6 +7,11 @@
 const fs = require("fs");
 const path = require("path");
 
+// The renderer's Go/WASM runtime wants globalThis.crypto (getRandomValues):
+// Node.js 19 and later have it, Debian 12's Node.js 18 only under
+// require("crypto").webcrypto.
+if (!globalThis.crypto) globalThis.crypto = require("crypto").webcrypto;
+
 async function main() {
   const jobs = process.argv[2];
   if (!jobs) {

@@ -656,10 +656,11 @@ static const char *fs_name(const char *path)
 	return "?";
 }
 
-/* Remove a database file and its WAL and shared-memory files, if any. */
+/* Remove a database file and its WAL, shared-memory and print-queue lock
+ * files, if any. */
 static void remove_db(const char *path)
 {
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal", "-print.lock" };
 	char f[600];
 
 	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {

@@ -369,7 +369,7 @@ out:
 	}
 	umd_bed_free(bed);
 	if (db[0]) {
-		static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+		static const char *const sfx[] = { "", "-wal", "-shm", "-journal", "-print.lock" };
 
 		for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 			snprintf(path, sizeof(path), "%s%s", db, sfx[i]);

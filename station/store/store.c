@@ -761,8 +761,12 @@ int st_store_open(const char *path, const struct st_store_opts *opts, struct st_
 		}
 	}
 
-	flags = o.readonly ? SQLITE_OPEN_READONLY
-			   : SQLITE_OPEN_READWRITE | (o.create ? SQLITE_OPEN_CREATE : 0);
+	/* NOMUTEX: one thread owns a store at a time (STYLE.md 7), so
+	 * SQLite's per-call connection mutex only costs (8 % of `qcstation
+	 * sync`'s profile, docs/performance.md). */
+	flags = SQLITE_OPEN_NOMUTEX |
+		(o.readonly ? SQLITE_OPEN_READONLY
+			    : SQLITE_OPEN_READWRITE | (o.create ? SQLITE_OPEN_CREATE : 0));
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		rc = s->db ? open_error(s, o.create)
 			   : store_set_err(s, ST_ERR_NOMEM, "out of memory");

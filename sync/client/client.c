@@ -259,7 +259,12 @@ static int request(struct sy_client *c, const struct sy_http_req *req, decode_fn
 			c->stats.bytes_down += resp.len;
 		}
 		v = sy_client_classify(rc, c->last_status);
-		if (rc == SY_OK)
+		/* An error body says why; a 2xx body is the answer itself (a
+		 * results document of up to 1000 entries, on the path of every
+		 * push): not parsed again as an error document. */
+		if (rc == SY_OK && v == SY_VERDICT_DONE)
+			snprintf(what, sizeof(what), "HTTP %d", resp.status);
+		else if (rc == SY_OK)
 			describe_status(&resp, what, sizeof(what));
 		else
 			snprintf(what, sizeof(what), "%s (%s)", sy_strerror(rc),

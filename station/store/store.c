@@ -290,6 +290,15 @@ static const char *const q_sql[Q__COUNT] = {
 	[Q_SYNC_PENDING] = "SELECT id, uuid, type, entity, payload, created_ms FROM outbox"
 			   " WHERE sent_ms IS NULL AND id > ?1 ORDER BY id LIMIT ?2",
 	[Q_SYNC_MARK_SENT] = "UPDATE outbox SET sent_ms = ?2 WHERE id = ?1 AND sent_ms IS NULL",
+	/* A batch's acknowledgements in one statement each (store_sync.c):
+	 * ?1 is a JSON array of outbox ids, or of [id, duplicate, server_seq]. */
+	[Q_SYNC_MARK_SENT_MANY] = "UPDATE outbox SET sent_ms = ?2"
+				  " WHERE sent_ms IS NULL AND id IN (SELECT value FROM json_each(?1))",
+	[Q_SYNC_RESULT_ADD_MANY] = "INSERT INTO sync_result(outbox_id, result, server_seq, reason, ts_ms)"
+				   " SELECT json_extract(value, '$[0]'),"
+				   " CASE json_extract(value, '$[1]') WHEN 1 THEN 'duplicate'"
+				   " ELSE 'applied' END, json_extract(value, '$[2]'), NULL, ?2"
+				   " FROM json_each(?1) WHERE true ON CONFLICT(outbox_id) DO NOTHING",
 	[Q_SYNC_OUTBOX_EXISTS] = "SELECT 1 FROM outbox WHERE id = ?1",
 	[Q_SYNC_RESULT_ADD] = "INSERT INTO sync_result(outbox_id, result, server_seq, reason, ts_ms)"
 			      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(outbox_id) DO NOTHING",

@@ -694,6 +694,13 @@ static int setup_foreign_keys(struct st_store *s)
 	return ST_OK;
 }
 
+void st_store_process_init(void)
+{
+	/* SQLITE_MISUSE once SQLite has started: then it is too late, and
+	 * harmless. */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* The message of a failed sqlite3_open_v2(): CANTOPEN says little, errno
  * says whether the folder is missing or not writable. */
 static int open_error(struct st_store *s, bool create)

@@ -404,6 +404,42 @@ static void results_decode__skips_unknown_and_decodes_escapes(void **state)
 	free(r);
 }
 
+/* The scanner reads plain text eight bytes at a time: a special byte at
+ * every offset of a long string (escape, UTF-8, control, bad UTF-8, the
+ * closing quote) is still seen where it is. */
+static void results_decode__special_byte_at_every_offset(void **state)
+{
+	static const char *const ins[] = { "\\n", "\xc3\xa9", "\x01", "\xff", "\"" };
+	static const char *const want[] = { "\n", "\xc3\xa9", NULL, NULL, NULL };
+
+	(void)state;
+	for (size_t k = 0; k < 5; k++) {
+		for (size_t at = 0; at <= 24; at++) {
+			static const char plain[] = "abcdefghijklmnopqrstuvwx";
+			char in[256], reason[64];
+			struct sy_proto_result *r = NULL;
+			struct sy_proto_err err;
+			size_t n = 0;
+			int rc;
+
+			snprintf(in, sizeof(in),
+				 "{\"results\":[{\"status\":\"rejected\",\"reason\":\"%.*s%s%s\"}]}",
+				 (int)at, plain, ins[k], plain + at);
+			rc = sy_proto_results_decode(in, strlen(in), &r, &n, &err);
+			if (!want[k]) {
+				if (rc != SY_ERR_PROTO)
+					fail_msg("insert %zu at %zu: accepted", k, at);
+				continue;
+			}
+			assert_int_equal(rc, SY_OK);
+			snprintf(reason, sizeof(reason), "%.*s%s%s", (int)at, plain, want[k],
+				 plain + at);
+			assert_string_equal(r[0].reason, reason);
+			free(r);
+		}
+	}
+}
+
 static void feed__round_trip(void **state)
 {
 	struct sy_proto_feed_item it[2] = {
@@ -537,6 +573,7 @@ int main(void)
 		cmocka_unit_test(results__round_trip_and_match),
 		cmocka_unit_test(results_decode__table),
 		cmocka_unit_test(results_decode__skips_unknown_and_decodes_escapes),
+		cmocka_unit_test(results_decode__special_byte_at_every_offset),
 		cmocka_unit_test(feed__round_trip),
 		cmocka_unit_test(feed_decode__table),
 		cmocka_unit_test(error_and_health__round_trip),

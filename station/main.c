@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "st/cli.h"
+#include "st/store.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -24,5 +25,6 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	st_store_process_init();
 	return st_cli_main(argc, argv, &stop_flag);
 }

@@ -50,6 +50,8 @@ struct batch {
 	size_t arena_len, arena_cap;
 	bool arena_full;         /* out of memory while collecting */
 	size_t n;
+	char *body;              /* the request, encoded while the previous one is on the wire */
+	size_t body_len;
 	/* the push, run on its own thread */
 	struct sy_client *cl;
 	size_t done;
@@ -62,6 +64,7 @@ struct sync_run {
 	struct sy_client *cl;
 	bool json, follow, bar;
 	unsigned batch;
+	const char *station;     /* the client's station, to encode batches */
 	/* this run */
 	uint64_t pushed, applied, duplicate, rejected;
 	uint64_t pages, items;
@@ -179,6 +182,9 @@ static void batch_clear(struct batch *b)
 	b->n = 0;
 	b->arena_len = 0;
 	b->arena_full = false;
+	free(b->body);
+	b->body = NULL;
+	b->body_len = 0;
 }
 
 static void batch_free(struct batch *b)
@@ -190,6 +196,7 @@ static void batch_free(struct batch *b)
 	free(b->acks);
 	free(b->offs);
 	free(b->arena);
+	free(b->body);
 	free(b);
 }
 
@@ -273,7 +280,11 @@ static void *push_thread(void *ud)
 	struct batch *b = ud;
 
 	b->done = 0;
-	b->prc = sy_client_push(b->cl, b->ev, b->n, b->res, &b->done);
+	if (b->body)
+		b->prc = sy_client_push_encoded(b->cl, b->body, b->body_len, b->ev, b->n, b->res,
+						&b->done);
+	else
+		b->prc = sy_client_push(b->cl, b->ev, b->n, b->res, &b->done);
 	return NULL;
 }
 
@@ -319,8 +330,18 @@ static int read_batch(struct sync_run *r, struct batch *b, int64_t *after)
 		return st_fail(r, rc, "reading the outbox");
 	}
 	if (b->n) {
+		struct sy_proto_err perr;
+
 		batch_fix(b);
 		*after = b->ev[b->n - 1].seq;
+		/* Encoded here, off the push's path; one the encoder refuses
+		 * (an event it rejects, out of memory) goes the slow way,
+		 * sy_client_push(), which answers bad events locally. */
+		if (sy_proto_batch_encode(r->station, b->ev, b->n, &b->body, &b->body_len,
+					  &perr) < 0) {
+			b->body = NULL;
+			b->body_len = 0;
+		}
 	}
 	return QC_EXIT_OK;
 }
@@ -725,6 +746,7 @@ static int do_sync(struct qc_cli *c, bool json, bool follow_mode, const char *se
 	sc.base_url = server;
 	sc.token = token;
 	sc.station = y->station[0] ? y->station : c->cfg.station_code;
+	r->station = sc.station;
 	sc.batch_max = (unsigned)y->batch_size;
 	sc.page_limit = (unsigned)y->page_size;
 	sc.max_attempts = (unsigned)y->attempts;

@@ -290,6 +290,15 @@ static const char *const q_sql[Q__COUNT] = {
 	[Q_SYNC_PENDING] = "SELECT id, uuid, type, entity, payload, created_ms FROM outbox"
 			   " WHERE sent_ms IS NULL AND id > ?1 ORDER BY id LIMIT ?2",
 	[Q_SYNC_MARK_SENT] = "UPDATE outbox SET sent_ms = ?2 WHERE id = ?1 AND sent_ms IS NULL",
+	/* A batch's acknowledgements in one statement each (store_sync.c):
+	 * ?1 is a JSON array of outbox ids, or of [id, duplicate, server_seq]. */
+	[Q_SYNC_MARK_SENT_MANY] = "UPDATE outbox SET sent_ms = ?2"
+				  " WHERE sent_ms IS NULL AND id IN (SELECT value FROM json_each(?1))",
+	[Q_SYNC_RESULT_ADD_MANY] = "INSERT INTO sync_result(outbox_id, result, server_seq, reason, ts_ms)"
+				   " SELECT json_extract(value, '$[0]'),"
+				   " CASE json_extract(value, '$[1]') WHEN 1 THEN 'duplicate'"
+				   " ELSE 'applied' END, json_extract(value, '$[2]'), NULL, ?2"
+				   " FROM json_each(?1) WHERE true ON CONFLICT(outbox_id) DO NOTHING",
 	[Q_SYNC_OUTBOX_EXISTS] = "SELECT 1 FROM outbox WHERE id = ?1",
 	[Q_SYNC_RESULT_ADD] = "INSERT INTO sync_result(outbox_id, result, server_seq, reason, ts_ms)"
 			      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(outbox_id) DO NOTHING",
@@ -685,6 +694,13 @@ static int setup_foreign_keys(struct st_store *s)
 	return ST_OK;
 }
 
+void st_store_process_init(void)
+{
+	/* SQLITE_MISUSE once SQLite has started: then it is too late, and
+	 * harmless. */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* The message of a failed sqlite3_open_v2(): CANTOPEN says little, errno
  * says whether the folder is missing or not writable. */
 static int open_error(struct st_store *s, bool create)
@@ -761,8 +777,12 @@ int st_store_open(const char *path, const struct st_store_opts *opts, struct st_
 		}
 	}
 
-	flags = o.readonly ? SQLITE_OPEN_READONLY
-			   : SQLITE_OPEN_READWRITE | (o.create ? SQLITE_OPEN_CREATE : 0);
+	/* NOMUTEX: one thread owns a store at a time (STYLE.md 7), so
+	 * SQLite's per-call connection mutex only costs (8 % of `qcstation
+	 * sync`'s profile, docs/performance.md). */
+	flags = SQLITE_OPEN_NOMUTEX |
+		(o.readonly ? SQLITE_OPEN_READONLY
+			    : SQLITE_OPEN_READWRITE | (o.create ? SQLITE_OPEN_CREATE : 0));
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		rc = s->db ? open_error(s, o.create)
 			   : store_set_err(s, ST_ERR_NOMEM, "out of memory");

@@ -15,6 +15,7 @@
 #include "st/store_sync.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,9 +94,35 @@ int st_store_sync_pending(struct st_store *s, int64_t after_id, unsigned limit,
 	return rc != 0 ? rc : seen;
 }
 
+/* The decimal text of v at p; the end. */
+static char *put_i64(char *p, int64_t v)
+{
+	char tmp[24];
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t k = 0;
+
+	do {
+		tmp[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*p++ = '-';
+	while (k)
+		*p++ = tmp[--k];
+	return p;
+}
+
+/* A batch is acknowledged with one UPDATE of the outbox and one INSERT of
+ * its applied and duplicate results, their rows given as JSON arrays: a
+ * statement per event (each with its statement journal, for the outbox
+ * trigger) was two thirds of `qcstation sync`'s CPU and the longest part
+ * of each batch (docs/performance.md).  Rejections, which carry a reason,
+ * are inserted one by one as before. */
 int st_store_sync_ack(struct st_store *s, const struct st_sync_ack *acks, size_t n, int64_t ts_ms)
 {
 	enum store_tx tx;
+	char *ids = NULL, *rows = NULL, *pi, *pr;
+	size_t nrows = 0;
 	int rc;
 
 	assert(s && (acks || n == 0));
@@ -106,26 +133,63 @@ int st_store_sync_ack(struct st_store *s, const struct st_sync_ack *acks, size_t
 			return store_set_err(s, ST_ERR_ARG,
 					     "sync ack %zu: a reason goes with a rejection only", i);
 	}
+	/* At most 21 bytes a number, and the punctuation around it. */
+	ids = malloc(n * 22 + 3);
+	rows = malloc(n * 72 + 3);
+	if (!ids || !rows) {
+		free(ids);
+		free(rows);
+		return store_set_err(s, ST_ERR_NOMEM, "sync ack: out of memory");
+	}
+	pi = ids;
+	pr = rows;
+	*pi++ = '[';
+	*pr++ = '[';
+	for (size_t i = 0; i < n; i++) {
+		const struct st_sync_ack *a = &acks[i];
+
+		if (i)
+			*pi++ = ',';
+		pi = put_i64(pi, a->outbox_id);
+		if (a->result == ST_SYNC_REJECTED)
+			continue;
+		if (nrows++)
+			*pr++ = ',';
+		*pr++ = '[';
+		pr = put_i64(pr, a->outbox_id);
+		memcpy(pr, a->result == ST_SYNC_DUPLICATE ? ",1," : ",0,", 3);
+		pr += 3;
+		if (a->server_seq > 0) {
+			pr = put_i64(pr, a->server_seq);
+		} else {
+			memcpy(pr, "null", 4);
+			pr += 4;
+		}
+		*pr++ = ']';
+	}
+	*pi++ = ']';
+	*pr++ = ']';
 	rc = store_tx_enter(s, true, &tx);
 	if (rc < 0)
-		return rc;
-	for (size_t i = 0; rc == ST_OK && i < n; i++) {
-		const struct st_sync_ack *a = &acks[i];
-		sqlite3_stmt *q = s->stmt[Q_SYNC_MARK_SENT];
+		goto out;
+	if (n > 0) {
+		sqlite3_stmt *q = s->stmt[Q_SYNC_MARK_SENT_MANY];
 
-		sqlite3_bind_int64(q, 1, a->outbox_id);
+		sqlite3_bind_text(q, 1, ids, (int)(pi - ids), SQLITE_STATIC);
 		sqlite3_bind_int64(q, 2, ts_ms);
-		rc = store_q_exec(s, Q_SYNC_MARK_SENT, "sync ack");
-		if (rc < 0)
-			break;
-		if (sqlite3_changes(s->db) == 0) { /* sent before, or no such event? */
-			q = s->stmt[Q_SYNC_OUTBOX_EXISTS];
-			sqlite3_bind_int64(q, 1, a->outbox_id);
+		rc = store_q_exec(s, Q_SYNC_MARK_SENT_MANY, "sync ack");
+	}
+	/* Fewer rows changed than acknowledged: sent before (a batch sent
+	 * again after a kill), or no such event, which is an error. */
+	if (rc == ST_OK && (size_t)sqlite3_changes(s->db) < n) {
+		for (size_t i = 0; rc == ST_OK && i < n; i++) {
+			sqlite3_stmt *q = s->stmt[Q_SYNC_OUTBOX_EXISTS];
+
+			sqlite3_bind_int64(q, 1, acks[i].outbox_id);
 			rc = store_q_row(s, q, "sync ack");
 			if (rc == 0) {
-				rc = store_set_err(s, ST_ERR_NOTFOUND,
-						   "sync ack: no outbox event %lld",
-						   (long long)a->outbox_id);
+				rc = store_set_err(s, ST_ERR_NOTFOUND, "sync ack: no outbox event %lld",
+						   (long long)acks[i].outbox_id);
 				break;
 			}
 			if (rc < 0)
@@ -133,16 +197,31 @@ int st_store_sync_ack(struct st_store *s, const struct st_sync_ack *acks, size_t
 			store_q_end(q);
 			rc = ST_OK;
 		}
-		q = s->stmt[Q_SYNC_RESULT_ADD];
+	}
+	if (rc == ST_OK && nrows > 0) {
+		sqlite3_stmt *q = s->stmt[Q_SYNC_RESULT_ADD_MANY];
+
+		sqlite3_bind_text(q, 1, rows, (int)(pr - rows), SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, ts_ms);
+		rc = store_q_exec(s, Q_SYNC_RESULT_ADD_MANY, "sync result");
+	}
+	for (size_t i = 0; rc == ST_OK && i < n; i++) {
+		const struct st_sync_ack *a = &acks[i];
+		sqlite3_stmt *q = s->stmt[Q_SYNC_RESULT_ADD];
+
+		if (a->result != ST_SYNC_REJECTED)
+			continue;
 		sqlite3_bind_int64(q, 1, a->outbox_id);
 		sqlite3_bind_text(q, 2, result_name(a->result), -1, SQLITE_STATIC);
-		if (a->server_seq > 0)
-			sqlite3_bind_int64(q, 3, a->server_seq);
 		store_bind_str(q, 4, a->reason);
 		sqlite3_bind_int64(q, 5, ts_ms);
 		rc = store_q_exec(s, Q_SYNC_RESULT_ADD, "sync result");
 	}
-	return store_tx_leave(s, tx, rc);
+	rc = store_tx_leave(s, tx, rc);
+out:
+	free(ids);
+	free(rows);
+	return rc;
 }
 
 int st_store_sync_cursor_get(struct st_store *s, const char *feed, char *buf, size_t cap)

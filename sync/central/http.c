@@ -22,6 +22,7 @@
 #include "central/central-int.h"
 
 #define GZIP_MIN 1024 /* smaller answers are sent as they are */
+#define GZIP_LEVEL 1
 
 struct sy_central_server {
 	struct sy_central *c;
@@ -99,7 +100,12 @@ static int gzip_buf(const char *in, size_t len, char **out, size_t *olen)
 	int rc;
 
 	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	/* Level 1: the answers are repetitive JSON (a results document is
+	 * the same few words for every event), which the fastest level
+	 * already shrinks about tenfold; level 6 took some 15 % more CPU
+	 * for 3 % less (a 1,000-result document: 87 KB to 5.5 KB, 0.74
+	 * against 0.85 ms), on the path of every push. */
+	if (deflateInit2(&z, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return -1;
 	cap = deflateBound(&z, (uLong)len);
 	buf = malloc(cap);

@@ -259,7 +259,12 @@ static int request(struct sy_client *c, const struct sy_http_req *req, decode_fn
 			c->stats.bytes_down += resp.len;
 		}
 		v = sy_client_classify(rc, c->last_status);
-		if (rc == SY_OK)
+		/* An error body says why; a 2xx body is the answer itself (a
+		 * results document of up to 1000 entries, on the path of every
+		 * push): not parsed again as an error document. */
+		if (rc == SY_OK && v == SY_VERDICT_DONE)
+			snprintf(what, sizeof(what), "HTTP %d", resp.status);
+		else if (rc == SY_OK)
 			describe_status(&resp, what, sizeof(what));
 		else
 			snprintf(what, sizeof(what), "%s (%s)", sy_strerror(rc),
@@ -403,6 +408,34 @@ int sy_client_push(struct sy_client *c, const struct sy_proto_event *ev, size_t 
 		at += k;
 		*done = at;
 	}
+	return SY_OK;
+}
+
+int sy_client_push_encoded(struct sy_client *c, const char *body, size_t len,
+			   const struct sy_proto_event *ev, size_t n, struct sy_proto_result *res,
+			   size_t *done)
+{
+	const char *headers[2] = { c->auth, NULL };
+	struct sy_http_req req = { .method = "POST", .headers = headers };
+	struct push_ctx p = { ev, n, res };
+	int rc;
+
+	assert(c && done && body && (ev || n == 0) && (res || n == 0));
+	*done = 0;
+	if (n == 0)
+		return SY_OK;
+	if (n > c->cfg.batch_max)
+		return sy_client_push(c, ev, n, res, done);
+	snprintf(c->url, sizeof(c->url), "%s/v1/events", c->base_url);
+	req.url = c->url;
+	req.body = body;
+	req.body_len = len;
+	rc = request(c, &req, decode_results, &p);
+	if (rc == SY_ERR_HTTP && c->shrink)
+		return sy_client_push(c, ev, n, res, done);
+	if (rc < 0)
+		return rc;
+	*done = n;
 	return SY_OK;
 }
 

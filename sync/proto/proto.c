@@ -1,8 +1,10 @@
 /* sync: encode and decode the protocol documents (<sy/proto.h>,
  * docs/sync-protocol.md).  Decoding goes through jansson with duplicate keys
- * refused; encoding writes the text directly (jbuf.c) so payloads and feed
- * data the caller already holds as JSON text are copied, not parsed again.
- * Not for transport: no HTTP, no I/O, no clock. */
+ * refused, except the two hot documents (a push batch and its answer),
+ * walked with the scanner of jscan.h; encoding writes the text directly
+ * (jbuf.c) so payloads and feed data the caller already holds as JSON text
+ * are copied, not parsed again.  Not for transport: no HTTP, no I/O, no
+ * clock. */
 #include "sy/proto.h"
 
 #include <inttypes.h>
@@ -705,86 +707,209 @@ static void copy_cut(char *dst, size_t cap, const char *s, size_t n)
 	dst[n] = '\0';
 }
 
-static int result_decode(json_t *v, size_t i, struct sy_proto_result *r, struct sy_proto_err *err)
+/* A string member of a result: 0 absent (or null), 1 ok (decoded into
+ * scratch, *len), -1 another type or a string with a NUL inside. */
+static int result_str(struct sy_jscan *j, char *scratch, size_t *len)
 {
-	const char *s = NULL;
+	const char *v = j->s + j->pos;
+
+	if (*v == 'n') {
+		sy_jscan_value(j, 1);
+		return 0;
+	}
+	if (*v != '"') {
+		sy_jscan_value(j, 1);
+		return -1;
+	}
+	/* Pass 1 validated it, and jscan refuses \u0000: no NUL inside. */
+	if (sy_jscan_string(j, scratch, len) < 0)
+		return -1;
+	return 1;
+}
+
+enum { RK_STATUS, RK_UUID, RK_REASON, RK_SEQ, RK__N };
+
+/* One entry of "results" at j->pos, into r.  The checks and their order
+ * are those of the jansson decoder this replaced (status, uuid, then
+ * reason or server_seq); a known key twice is malformed JSON, as jansson
+ * with JSON_REJECT_DUPLICATES had it. */
+static int result_scan(struct sy_jscan *j, size_t i, char *scratch, struct sy_proto_result *r,
+		       struct sy_proto_err *err)
+{
+	static const char *const keys[RK__N] = { "status", "uuid", "reason", "server_seq" };
+	int seen[RK__N] = { 0 }, st = 0, uu = 0, re = 0, sq = 0;
+	int64_t seq = 0;
 	size_t n = 0;
-	json_t *x;
-	int has;
+	char key[16];
 
 	memset(r, 0, sizeof(*r));
-	if (!json_is_object(v)) {
+	sy_jscan_ws(j);
+	if (j->s[j->pos] != '{') {
 		fail(err, 0, (long)i, "results[%zu]: not an object", i);
 		return -1;
 	}
-	if (get_str(v, "status", &s, &n) <= 0 || status_parse(s, &r->status) < 0) {
+	j->pos++;
+	sy_jscan_ws(j);
+	if (j->s[j->pos] == '}')
+		j->pos++;
+	else
+		do {
+			int k;
+
+			member_key(j, key);
+			for (k = 0; k < RK__N; k++)
+				if (strcmp(key, keys[k]) == 0)
+					break;
+			if (k == RK__N) {
+				sy_jscan_value(j, 1);
+				continue;
+			}
+			if (seen[k]++) {
+				fail(err, 0, -1, "body: not JSON (duplicate key \"%s\")", keys[k]);
+				return -1;
+			}
+			switch (k) {
+			case RK_STATUS:
+				st = result_str(j, scratch, &n);
+				if (st > 0 && status_parse(scratch, &r->status) < 0)
+					st = -1;
+				break;
+			case RK_UUID:
+				uu = result_str(j, scratch, &n);
+				if (uu > 0 && !sy_proto_uuid_valid(scratch, n))
+					uu = -2;
+				if (uu > 0)
+					memcpy(r->uuid, scratch, SY_PROTO_UUID_LEN + 1);
+				break;
+			case RK_REASON:
+				re = result_str(j, scratch, &n);
+				if (re > 0)
+					copy_cut(r->reason, sizeof(r->reason), scratch, n);
+				break;
+			default: {
+				/* 1: an int64 (pos past it); 0: another number (past
+				 * it too); -1: not a number (pos unchanged). */
+				int ki = sy_jscan_int(j, &seq);
+
+				sq = ki == 1 && seq >= 1 ? 1 : -1;
+				if (ki < 0)
+					sy_jscan_value(j, 1);
+				break;
+			}
+			}
+		} while (member_next(j));
+	if (st <= 0) {
 		fail(err, 0, (long)i, "results[%zu].status: not applied, duplicate or rejected", i);
 		return -1;
 	}
-	has = get_str(v, "uuid", &s, &n);
-	if (has < 0 || (has > 0 && !sy_proto_uuid_valid(s, n)) ||
-	    (has == 0 && r->status != SY_PROTO_REJECTED)) {
+	if (uu < 0 || (uu == 0 && r->status != SY_PROTO_REJECTED)) {
 		fail(err, 0, (long)i, "results[%zu].uuid: not a lowercase RFC 9562 UUID", i);
 		return -1;
 	}
-	if (has > 0)
-		memcpy(r->uuid, s, SY_PROTO_UUID_LEN + 1);
 	if (r->status == SY_PROTO_REJECTED) {
-		has = get_str(v, "reason", &s, &n);
-		if (has < 0) {
+		if (re < 0) {
 			fail(err, 0, (long)i, "results[%zu].reason: not a string", i);
 			return -1;
 		}
-		if (has > 0)
-			copy_cut(r->reason, sizeof(r->reason), s, n);
 		return 0;
 	}
-	x = json_object_get(v, "server_seq");
-	if (!x || !json_is_integer(x) || json_integer_value(x) < 1) {
+	r->reason[0] = '\0'; /* only a rejection keeps one */
+	if (sq <= 0) {
 		fail(err, 0, (long)i, "results[%zu].server_seq: not an integer >= 1", i);
 		return -1;
 	}
-	r->server_seq = json_integer_value(x);
+	r->server_seq = seq;
 	return 0;
 }
 
+/* The push answer is decoded on the client's critical path, once per
+ * batch of up to 1000: walked with the scanner of the batch decoder
+ * (jscan.h) instead of building a jansson tree of 4000 values. */
 int sy_proto_results_decode(const char *buf, size_t len, struct sy_proto_result **out, size_t *n,
 			    struct sy_proto_err *err)
 {
+	struct sy_jscan j = { buf, len, 0, NULL };
 	struct sy_proto_result *r = NULL;
-	json_t *root, *arr;
-	size_t cnt;
+	char *scratch = NULL;
+	size_t cnt = 0, arr_at = 0;
+	int kind = 0; /* "results": 0 absent, 1 an array, 2 another value */
+	char key[16];
 	int rc = SY_ERR_PROTO;
 
 	err_clear(err);
-	root = load_object(buf, len, SY_PROTO_MAX_RESPONSE, err);
-	if (!root)
+	if (len > SY_PROTO_MAX_RESPONSE) {
+		fail(err, 413, -1, "body: larger than %d bytes", SY_PROTO_MAX_RESPONSE);
 		return SY_ERR_PROTO;
-	arr = json_object_get(root, "results");
-	if (!arr || !json_is_array(arr)) {
-		fail(err, 0, -1, "results: missing or not an array");
-		goto out;
 	}
-	cnt = json_array_size(arr);
+	/* Pass 1: the whole text is one valid JSON value. */
+	if (sy_jscan_value(&j, 0) < 0) {
+		fail(err, 400, -1, "body: not JSON (byte %zu: %s)", j.pos, j.why);
+		return SY_ERR_PROTO;
+	}
+	sy_jscan_ws(&j);
+	if (j.pos != len) {
+		fail(err, 400, -1, "body: not JSON (byte %zu: text after the value)", j.pos);
+		return SY_ERR_PROTO;
+	}
+	j.pos = 0;
+	sy_jscan_ws(&j);
+	if (buf[j.pos] != '{') {
+		fail(err, 400, -1, "body: not a JSON object");
+		return SY_ERR_PROTO;
+	}
+	/* Pass 2: the members. */
+	j.pos++;
+	sy_jscan_ws(&j);
+	if (buf[j.pos] == '}')
+		j.pos++;
+	else
+		do {
+			member_key(&j, key);
+			if (strcmp(key, "results") == 0) {
+				if (kind) {
+					fail(err, 400, -1, "body: not JSON (duplicate key \"results\")");
+					return SY_ERR_PROTO;
+				}
+				kind = buf[j.pos] == '[' ? 1 : 2;
+				arr_at = j.pos;
+			}
+			sy_jscan_value(&j, 1);
+		} while (member_next(&j));
+	if (kind != 1) {
+		fail(err, 0, -1, "results: missing or not an array");
+		return SY_ERR_PROTO;
+	}
+	/* Count, then decode. */
+	j.pos = arr_at + 1;
+	sy_jscan_ws(&j);
+	if (buf[j.pos] != ']')
+		do {
+			sy_jscan_value(&j, 1);
+			cnt++;
+		} while (member_next(&j) && cnt <= SY_PROTO_MAX_EVENTS);
 	if (cnt > SY_PROTO_MAX_EVENTS) {
-		fail(err, 0, -1, "results: %zu entries, at most %d", cnt, SY_PROTO_MAX_EVENTS);
-		goto out;
+		fail(err, 0, -1, "results: more than %d entries", SY_PROTO_MAX_EVENTS);
+		return SY_ERR_PROTO;
 	}
 	r = calloc(cnt ? cnt : 1, sizeof(*r));
-	if (!r) {
+	scratch = malloc(len + 1); /* a decoded string is never longer than the text */
+	if (!r || !scratch) {
 		rc = SY_ERR_NOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < cnt; i++)
-		if (result_decode(json_array_get(arr, i), i, &r[i], err) < 0)
+	j.pos = arr_at + 1;
+	for (size_t i = 0; i < cnt; i++) {
+		if (result_scan(&j, i, scratch, &r[i], err) < 0)
 			goto out;
+		member_next(&j);
+	}
 	*out = r;
 	*n = cnt;
 	r = NULL;
 	rc = SY_OK;
 out:
+	free(scratch);
 	free(r);
-	json_decref(root);
 	return rc;
 }
 

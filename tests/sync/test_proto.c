@@ -339,6 +339,18 @@ static void results_decode__table(void **state)
 		{ "{\"results\":{}}", "results: missing or not an array" },
 		{ "{\"results\":[1]}", "results[0]: not an object" },
 		{ "{\"results\":[", "body: not JSON" },
+		{ "{\"results\":[{\"uuid\":\"" U1 "\",\"status\":\"applied\",\"server_seq\":1.5}]}",
+		  "results[0].server_seq: not an integer >= 1" },
+		{ "{\"results\":[{\"server_seq\":\"7\",\"uuid\":\"" U1 "\",\"status\":\"applied\"}]}",
+		  "results[0].server_seq: not an integer >= 1" },
+		{ "{\"results\":[{\"uuid\":\"" U1 "\",\"status\":\"applied\",\"server_seq\":0}]}",
+		  "results[0].server_seq: not an integer >= 1" },
+		{ "{\"results\":[{\"status\":\"applied\",\"status\":\"applied\"}]}",
+		  "body: not JSON (duplicate key \"status\")" },
+		{ "{\"results\":[],\"results\":[]}", "body: not JSON (duplicate key \"results\")" },
+		{ "{\"results\":[{\"uuid\":\"" U1 "\",\"status\":\"applied\",\"server_seq\":1}] x",
+		  "body: not JSON" },
+		{ "[]", "body: not a JSON object" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -353,6 +365,78 @@ static void results_decode__table(void **state)
 		if (strncmp(err.detail, t[i].detail, strlen(t[i].detail)) != 0)
 			fail_msg("case %zu: detail \"%s\", want \"%s\"", i, err.detail,
 				 t[i].detail);
+	}
+}
+
+/* What the decoder skips (unknown members at any depth) and what it
+ * decodes (escapes in a uuid, a rejection without uuid) come out as a
+ * tree-building parser would have them. */
+static void results_decode__skips_unknown_and_decodes_escapes(void **state)
+{
+	static const char in[] =
+		"{\"x\":{\"a\":[1,{\"b\":null}],\"c\":\"\\\"\"},\"results\":["
+		"{\"extra\":[1,2.5e3,{\"d\":\"e\"}],\"server_seq\":7,\"status\":\"applied\","
+		"\"uuid\":\"\\u0030193b2c4-8a3e-7c1d-9f00-5a6b7c8d9e0f\"},"
+		" { \"status\" : \"rejected\" , \"uuid\" : null , \"reason\" : \"caf\\u00e9\" } ,"
+		"{\"uuid\":\"" U2 "\",\"status\":\"duplicate\",\"reason\":\"ignored\","
+		"\"server_seq\":9223372036854775807}],\"y\":true}";
+	struct sy_proto_result *r = NULL;
+	struct sy_proto_err err;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(sy_proto_results_decode(in, strlen(in), &r, &n, &err), SY_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(r[0].uuid, U1);
+	assert_int_equal(r[0].status, SY_PROTO_APPLIED);
+	assert_int_equal(r[0].server_seq, 7);
+	assert_string_equal(r[1].uuid, "");
+	assert_int_equal(r[1].status, SY_PROTO_REJECTED);
+	assert_string_equal(r[1].reason, "caf\xc3\xa9");
+	assert_int_equal(r[1].server_seq, 0);
+	assert_string_equal(r[2].uuid, U2);
+	assert_int_equal(r[2].status, SY_PROTO_DUPLICATE);
+	assert_string_equal(r[2].reason, "");
+	assert_true(r[2].server_seq == INT64_MAX);
+	free(r);
+	assert_int_equal(sy_proto_results_decode("{\"results\":[]}", 14, &r, &n, &err), SY_OK);
+	assert_int_equal(n, 0);
+	free(r);
+}
+
+/* The scanner reads plain text eight bytes at a time: a special byte at
+ * every offset of a long string (escape, UTF-8, control, bad UTF-8, the
+ * closing quote) is still seen where it is. */
+static void results_decode__special_byte_at_every_offset(void **state)
+{
+	static const char *const ins[] = { "\\n", "\xc3\xa9", "\x01", "\xff", "\"" };
+	static const char *const want[] = { "\n", "\xc3\xa9", NULL, NULL, NULL };
+
+	(void)state;
+	for (size_t k = 0; k < 5; k++) {
+		for (size_t at = 0; at <= 24; at++) {
+			static const char plain[] = "abcdefghijklmnopqrstuvwx";
+			char in[256], reason[64];
+			struct sy_proto_result *r = NULL;
+			struct sy_proto_err err;
+			size_t n = 0;
+			int rc;
+
+			snprintf(in, sizeof(in),
+				 "{\"results\":[{\"status\":\"rejected\",\"reason\":\"%.*s%s%s\"}]}",
+				 (int)at, plain, ins[k], plain + at);
+			rc = sy_proto_results_decode(in, strlen(in), &r, &n, &err);
+			if (!want[k]) {
+				if (rc != SY_ERR_PROTO)
+					fail_msg("insert %zu at %zu: accepted", k, at);
+				continue;
+			}
+			assert_int_equal(rc, SY_OK);
+			snprintf(reason, sizeof(reason), "%.*s%s%s", (int)at, plain, want[k],
+				 plain + at);
+			assert_string_equal(r[0].reason, reason);
+			free(r);
+		}
 	}
 }
 
@@ -488,6 +572,8 @@ int main(void)
 		cmocka_unit_test(batch_decode__limits),
 		cmocka_unit_test(results__round_trip_and_match),
 		cmocka_unit_test(results_decode__table),
+		cmocka_unit_test(results_decode__skips_unknown_and_decodes_escapes),
+		cmocka_unit_test(results_decode__special_byte_at_every_offset),
 		cmocka_unit_test(feed__round_trip),
 		cmocka_unit_test(feed_decode__table),
 		cmocka_unit_test(error_and_health__round_trip),

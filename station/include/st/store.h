@@ -45,6 +45,12 @@ int st_store_open(const char *path, const struct st_store_opts *opts, struct st_
 		  char *err, size_t errlen);
 void st_store_close(struct st_store *s); /* NULL is a no-op */
 
+/* Once per process, from main() before any store is opened or thread
+ * started: SQLite's process-wide settings for this program (no memory
+ * statistics: they take a global mutex on every allocation, 8 % of
+ * `qcstation sync`'s CPU, docs/performance.md).  Optional; idempotent. */
+void st_store_process_init(void);
+
 /* Detail of the last failure (static or owned by s; never NULL). */
 const char *st_store_errmsg(const struct st_store *s);
 

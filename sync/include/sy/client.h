@@ -88,6 +88,16 @@ void sy_client_free(struct sy_client *c); /* NULL is a no-op */
 int sy_client_push(struct sy_client *c, const struct sy_proto_event *ev, size_t n,
 		   struct sy_proto_result *res, size_t *done);
 
+/* sy_client_push() of ev[0..n) that the caller has encoded already as one
+ * request, body[0..len) (sy_proto_batch_encode() with this client's
+ * station, n <= batch_max): so that the encoding can be done on another
+ * thread while the previous request is on the wire.  Same results, errors
+ * and retries; on a 413 it falls back to sy_client_push(), which encodes
+ * again in smaller requests. */
+int sy_client_push_encoded(struct sy_client *c, const char *body, size_t len,
+			   const struct sy_proto_event *ev, size_t n, struct sy_proto_result *res,
+			   size_t *done);
+
 /* Pull one feed page after cursor (NULL or "" = from the beginning) into
  * *page (zeroed or SY_PROTO_FEED_INIT; release with sy_proto_feed_fini()).
  * Retries as sy_client_push() does; same errors.  *page is filled only on

@@ -48,19 +48,28 @@ struct sy_client {
 static void cl_log(struct sy_client *c, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void cl_log(struct sy_client *c, int level, const char *fmt, ...)
+void sy_client_logv(sy_log_fn *log, void *ud, int level, const char *prefix, const char *fmt,
+		    va_list ap)
 {
 	char line[640];
-	va_list ap;
 	int n;
 
-	if (!c->cfg.log)
+	if (!log)
 		return;
-	n = snprintf(line, sizeof(line), "%s: ", LOG_PREFIX);
-	va_start(ap, fmt);
+	n = snprintf(line, sizeof(line), "%s: ", prefix);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	log(level, line, ud);
+}
+
+static void cl_log(struct sy_client *c, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sy_client_logv(c->cfg.log, c->cfg.log_ud, level, LOG_PREFIX, fmt, ap);
 	va_end(ap);
-	c->cfg.log(level, line, c->cfg.log_ud);
 }
 
 static int set_err(struct sy_client *c, int rc, const char *fmt, ...)

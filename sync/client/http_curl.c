@@ -52,17 +52,11 @@ static void hlog(struct http_curl *c, int level, const char *fmt, ...)
 
 static void hlog(struct http_curl *c, int level, const char *fmt, ...)
 {
-	char line[512];
 	va_list ap;
-	int n;
 
-	if (!c->cfg.log)
-		return;
-	n = snprintf(line, sizeof(line), "%s: ", LOG_PREFIX);
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	sy_client_logv(c->cfg.log, c->cfg.log_ud, level, LOG_PREFIX, fmt, ap);
 	va_end(ap);
-	c->cfg.log(level, line, c->cfg.log_ud);
 }
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)

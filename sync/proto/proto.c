@@ -426,6 +426,33 @@ static int event_scan(struct sy_jscan *j, size_t i, struct sy_proto_event *e, st
 	return 0;
 }
 
+/* Pass 1 of the scanner decoders: the body (at most max bytes) is one
+ * valid JSON value and that value is an object; j is left on its '{'.
+ * 0, or -1 with err set (413 or 400). */
+static int scan_object(struct sy_jscan *j, size_t max, struct sy_proto_err *err)
+{
+	if (j->n > max) {
+		fail(err, 413, -1, "body: larger than %zu bytes", max);
+		return -1;
+	}
+	if (sy_jscan_value(j, 0) < 0) {
+		fail(err, 400, -1, "body: not JSON (byte %zu: %s)", j->pos, j->why);
+		return -1;
+	}
+	sy_jscan_ws(j);
+	if (j->pos != j->n) {
+		fail(err, 400, -1, "body: not JSON (byte %zu: text after the value)", j->pos);
+		return -1;
+	}
+	j->pos = 0;
+	sy_jscan_ws(j);
+	if (j->s[j->pos] != '{') {
+		fail(err, 400, -1, "body: not a JSON object");
+		return -1;
+	}
+	return 0;
+}
+
 int sy_proto_batch_decode(const char *buf, size_t len, struct sy_proto_batch *b,
 			  struct sy_proto_err *err)
 {
@@ -438,26 +465,8 @@ int sy_proto_batch_decode(const char *buf, size_t len, struct sy_proto_batch *b,
 	char key[16];
 
 	err_clear(err);
-	if (len > SY_PROTO_MAX_BODY) {
-		fail(err, 413, -1, "body: larger than %d bytes", SY_PROTO_MAX_BODY);
+	if (scan_object(&j, SY_PROTO_MAX_BODY, err) < 0)
 		return SY_ERR_PROTO;
-	}
-	/* Pass 1: the whole text is one valid JSON value. */
-	if (sy_jscan_value(&j, 0) < 0) {
-		fail(err, 400, -1, "body: not JSON (byte %zu: %s)", j.pos, j.why);
-		return SY_ERR_PROTO;
-	}
-	sy_jscan_ws(&j);
-	if (j.pos != len) {
-		fail(err, 400, -1, "body: not JSON (byte %zu: text after the value)", j.pos);
-		return SY_ERR_PROTO;
-	}
-	j.pos = 0;
-	sy_jscan_ws(&j);
-	if (buf[j.pos] != '{') {
-		fail(err, 400, -1, "body: not a JSON object");
-		return SY_ERR_PROTO;
-	}
 	a.cap = len + 64;
 	a.p = malloc(a.cap);
 	if (!a.p)
@@ -837,26 +846,8 @@ int sy_proto_results_decode(const char *buf, size_t len, struct sy_proto_result 
 	int rc = SY_ERR_PROTO;
 
 	err_clear(err);
-	if (len > SY_PROTO_MAX_RESPONSE) {
-		fail(err, 413, -1, "body: larger than %d bytes", SY_PROTO_MAX_RESPONSE);
+	if (scan_object(&j, SY_PROTO_MAX_RESPONSE, err) < 0)
 		return SY_ERR_PROTO;
-	}
-	/* Pass 1: the whole text is one valid JSON value. */
-	if (sy_jscan_value(&j, 0) < 0) {
-		fail(err, 400, -1, "body: not JSON (byte %zu: %s)", j.pos, j.why);
-		return SY_ERR_PROTO;
-	}
-	sy_jscan_ws(&j);
-	if (j.pos != len) {
-		fail(err, 400, -1, "body: not JSON (byte %zu: text after the value)", j.pos);
-		return SY_ERR_PROTO;
-	}
-	j.pos = 0;
-	sy_jscan_ws(&j);
-	if (buf[j.pos] != '{') {
-		fail(err, 400, -1, "body: not a JSON object");
-		return SY_ERR_PROTO;
-	}
 	/* Pass 2: the members. */
 	j.pos++;
 	sy_jscan_ws(&j);

@@ -101,11 +101,9 @@ enum q {
 	/* ---- end of the print queue ---- */
 	/* the sync state (store_sync.c; SQL in store.c, "sync" block) */
 	Q_SYNC_PENDING,
-	Q_SYNC_MARK_SENT,
-	Q_SYNC_MARK_SENT_MANY,
+	Q_SYNC_UNSENT_DEL_MANY,
 	Q_SYNC_OUTBOX_EXISTS,
 	Q_SYNC_RESULT_ADD,
-	Q_SYNC_RESULT_ADD_MANY,
 	Q_SYNC_CURSOR_GET,
 	Q_SYNC_CURSOR_SET,
 	Q_SYNC_INBOX_PUT,

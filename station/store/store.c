@@ -96,7 +96,7 @@ static const char *const q_sql[Q__COUNT] = {
 	[Q_SCAN_COUNT] = "SELECT count(*) FROM scan",
 	[Q_OUTBOX_ADD] = "INSERT INTO outbox(uuid, type, entity, payload, created_ms)"
 			 " VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-	[Q_OUTBOX_COUNT] = "SELECT count(*) - count(sent_ms), count(*) FROM outbox",
+	[Q_OUTBOX_COUNT] = "SELECT (SELECT count(*) FROM outbox_unsent), count(*) FROM outbox",
 
 	[Q_CATEGORY_ENSURE] = "INSERT INTO category(code, name) VALUES (?1, coalesce(?2, ?1))"
 			      " ON CONFLICT(code) DO UPDATE SET"
@@ -285,20 +285,15 @@ static const char *const q_sql[Q__COUNT] = {
 			   " WHERE printer NOT IN (SELECT name FROM printer_state) ORDER BY 1",
 	/* ---- end of the print queue ---- */
 	/* ---- the sync state (store_sync.c, qcstation sync) ----------------
-	 * Pending events by the partial index outbox_pending; sent_ms is set
-	 * once (the outbox trigger refuses a second time, hence the guard). */
-	[Q_SYNC_PENDING] = "SELECT id, uuid, type, entity, payload, created_ms FROM outbox"
-			   " WHERE sent_ms IS NULL AND id > ?1 ORDER BY id LIMIT ?2",
-	[Q_SYNC_MARK_SENT] = "UPDATE outbox SET sent_ms = ?2 WHERE id = ?1 AND sent_ms IS NULL",
-	/* A batch's acknowledgements in one statement each (store_sync.c):
-	 * ?1 is a JSON array of outbox ids, or of [id, duplicate, server_seq]. */
-	[Q_SYNC_MARK_SENT_MANY] = "UPDATE outbox SET sent_ms = ?2"
-				  " WHERE sent_ms IS NULL AND id IN (SELECT value FROM json_each(?1))",
-	[Q_SYNC_RESULT_ADD_MANY] = "INSERT INTO sync_result(outbox_id, result, server_seq, reason, ts_ms)"
-				   " SELECT json_extract(value, '$[0]'),"
-				   " CASE json_extract(value, '$[1]') WHEN 1 THEN 'duplicate'"
-				   " ELSE 'applied' END, json_extract(value, '$[2]'), NULL, ?2"
-				   " FROM json_each(?1) WHERE true ON CONFLICT(outbox_id) DO NOTHING",
+	 * Pending events are the rows of outbox_unsent (schema version 5),
+	 * walked in id order, each event read by its rowid. */
+	[Q_SYNC_PENDING] = "SELECT o.id, o.uuid, o.type, o.entity, o.payload, o.created_ms"
+			   " FROM outbox_unsent u CROSS JOIN outbox o ON o.id = u.id"
+			   " WHERE u.id > ?1 ORDER BY u.id LIMIT ?2",
+	/* A batch's acknowledgement (store_sync.c): ?1 is a JSON array of
+	 * outbox ids. */
+	[Q_SYNC_UNSENT_DEL_MANY] = "DELETE FROM outbox_unsent"
+				   " WHERE id IN (SELECT value FROM json_each(?1))",
 	[Q_SYNC_OUTBOX_EXISTS] = "SELECT 1 FROM outbox WHERE id = ?1",
 	[Q_SYNC_RESULT_ADD] = "INSERT INTO sync_result(outbox_id, result, server_seq, reason, ts_ms)"
 			      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(outbox_id) DO NOTHING",
@@ -333,7 +328,7 @@ static const char *const q_sql[Q__COUNT] = {
 			      " last_attempt_ms = ?1,"
 			      " last_success_ms = coalesce(?2, sync_status.last_success_ms),"
 			      " last_error = ?3",
-	[Q_SYNC_STATUS_GET] = "SELECT (SELECT count(*) FROM outbox WHERE sent_ms IS NULL),"
+	[Q_SYNC_STATUS_GET] = "SELECT (SELECT count(*) FROM outbox_unsent),"
 			      " (SELECT count(*) FROM sync_result WHERE result <> 'rejected'),"
 			      " (SELECT count(*) FROM sync_result WHERE result = 'rejected'),"
 			      " (SELECT count(*) FROM sync_inbox WHERE state = 'failed'),"

@@ -1,11 +1,11 @@
 /* station/store: the sync state behind <st/store_sync.h>.
  *
  * The two rules that make sync safe to kill at any instant live here:
- * an event is acknowledged (sent_ms, sync_result) in one transaction with
- * the rest of its batch, after the server's 200; and a pulled page is
- * applied in one transaction together with its next_cursor, so the
- * checkpoint never runs ahead of the data (the PouchDB #1240 failure,
- * ../shared/notes/labels-and-sync.md B1).  Each item of a page gets a
+ * an event is acknowledged (out of outbox_unsent, into sync_result) in one
+ * transaction with the rest of its batch, after the server's 200; and a
+ * pulled page is applied in one transaction together with its
+ * next_cursor, so the checkpoint never runs ahead of the data (the PouchDB
+ * #1240 failure, ../shared/notes/labels-and-sync.md B1).  Each item of a page gets a
  * savepoint of its own, so one item that is wrong by itself is recorded as
  * failed without losing the page or blocking the feed forever.
  *
@@ -112,17 +112,15 @@ static char *put_i64(char *p, int64_t v)
 	return p;
 }
 
-/* A batch is acknowledged with one UPDATE of the outbox and one INSERT of
- * its applied and duplicate results, their rows given as JSON arrays: a
- * statement per event (each with its statement journal, for the outbox
- * trigger) was two thirds of `qcstation sync`'s CPU and the longest part
- * of each batch (docs/performance.md).  Rejections, which carry a reason,
- * are inserted one by one as before. */
+/* A batch is acknowledged with one DELETE from outbox_unsent, its ids
+ * given as a JSON array, and one prepared INSERT per result; the event
+ * rows are not touched (schema version 5).  A statement per event to
+ * unmark it, or a rewrite of each event row, was most of `qcstation
+ * sync`'s CPU and the longest part of each batch (docs/performance.md). */
 int st_store_sync_ack(struct st_store *s, const struct st_sync_ack *acks, size_t n, int64_t ts_ms)
 {
 	enum store_tx tx;
-	char *ids = NULL, *rows = NULL, *pi, *pr;
-	size_t nrows = 0;
+	char *ids = NULL, *pi;
 	int rc;
 
 	assert(s && (acks || n == 0));
@@ -133,54 +131,29 @@ int st_store_sync_ack(struct st_store *s, const struct st_sync_ack *acks, size_t
 			return store_set_err(s, ST_ERR_ARG,
 					     "sync ack %zu: a reason goes with a rejection only", i);
 	}
-	/* At most 21 bytes a number, and the punctuation around it. */
+	/* At most 21 bytes a number, a comma, and the brackets. */
 	ids = malloc(n * 22 + 3);
-	rows = malloc(n * 72 + 3);
-	if (!ids || !rows) {
-		free(ids);
-		free(rows);
+	if (!ids)
 		return store_set_err(s, ST_ERR_NOMEM, "sync ack: out of memory");
-	}
 	pi = ids;
-	pr = rows;
 	*pi++ = '[';
-	*pr++ = '[';
 	for (size_t i = 0; i < n; i++) {
-		const struct st_sync_ack *a = &acks[i];
-
 		if (i)
 			*pi++ = ',';
-		pi = put_i64(pi, a->outbox_id);
-		if (a->result == ST_SYNC_REJECTED)
-			continue;
-		if (nrows++)
-			*pr++ = ',';
-		*pr++ = '[';
-		pr = put_i64(pr, a->outbox_id);
-		memcpy(pr, a->result == ST_SYNC_DUPLICATE ? ",1," : ",0,", 3);
-		pr += 3;
-		if (a->server_seq > 0) {
-			pr = put_i64(pr, a->server_seq);
-		} else {
-			memcpy(pr, "null", 4);
-			pr += 4;
-		}
-		*pr++ = ']';
+		pi = put_i64(pi, acks[i].outbox_id);
 	}
 	*pi++ = ']';
-	*pr++ = ']';
 	rc = store_tx_enter(s, true, &tx);
 	if (rc < 0)
 		goto out;
 	if (n > 0) {
-		sqlite3_stmt *q = s->stmt[Q_SYNC_MARK_SENT_MANY];
+		sqlite3_stmt *q = s->stmt[Q_SYNC_UNSENT_DEL_MANY];
 
 		sqlite3_bind_text(q, 1, ids, (int)(pi - ids), SQLITE_STATIC);
-		sqlite3_bind_int64(q, 2, ts_ms);
-		rc = store_q_exec(s, Q_SYNC_MARK_SENT_MANY, "sync ack");
+		rc = store_q_exec(s, Q_SYNC_UNSENT_DEL_MANY, "sync ack");
 	}
-	/* Fewer rows changed than acknowledged: sent before (a batch sent
-	 * again after a kill), or no such event, which is an error. */
+	/* Fewer rows removed than acknowledged: acknowledged before (a batch
+	 * sent again after a kill), or no such event, which is an error. */
 	if (rc == ST_OK && (size_t)sqlite3_changes(s->db) < n) {
 		for (size_t i = 0; rc == ST_OK && i < n; i++) {
 			sqlite3_stmt *q = s->stmt[Q_SYNC_OUTBOX_EXISTS];
@@ -198,21 +171,16 @@ int st_store_sync_ack(struct st_store *s, const struct st_sync_ack *acks, size_t
 			rc = ST_OK;
 		}
 	}
-	if (rc == ST_OK && nrows > 0) {
-		sqlite3_stmt *q = s->stmt[Q_SYNC_RESULT_ADD_MANY];
-
-		sqlite3_bind_text(q, 1, rows, (int)(pr - rows), SQLITE_STATIC);
-		sqlite3_bind_int64(q, 2, ts_ms);
-		rc = store_q_exec(s, Q_SYNC_RESULT_ADD_MANY, "sync result");
-	}
 	for (size_t i = 0; rc == ST_OK && i < n; i++) {
 		const struct st_sync_ack *a = &acks[i];
 		sqlite3_stmt *q = s->stmt[Q_SYNC_RESULT_ADD];
 
-		if (a->result != ST_SYNC_REJECTED)
-			continue;
 		sqlite3_bind_int64(q, 1, a->outbox_id);
 		sqlite3_bind_text(q, 2, result_name(a->result), -1, SQLITE_STATIC);
+		if (a->result != ST_SYNC_REJECTED && a->server_seq > 0)
+			sqlite3_bind_int64(q, 3, a->server_seq);
+		else
+			sqlite3_bind_null(q, 3);
 		store_bind_str(q, 4, a->reason);
 		sqlite3_bind_int64(q, 5, ts_ms);
 		rc = store_q_exec(s, Q_SYNC_RESULT_ADD, "sync result");
@@ -220,7 +188,6 @@ int st_store_sync_ack(struct st_store *s, const struct st_sync_ack *acks, size_t
 	rc = store_tx_leave(s, tx, rc);
 out:
 	free(ids);
-	free(rows);
 	return rc;
 }
 

@@ -333,7 +333,7 @@ static void check_exactly_once(struct world *w, int n)
 
 	assert_int_equal(sqlite3_open_v2(w->station_db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT uuid, sent_ms IS NOT NULL,"
+					    "SELECT uuid, id NOT IN (SELECT id FROM outbox_unsent),"
 					    " (SELECT result FROM sync_result WHERE outbox_id = id)"
 					    " FROM outbox", -1, &q, NULL),
 			 SQLITE_OK);

@@ -17,6 +17,7 @@
 
 #include "st/err.h"
 #include "st/store.h"
+#include "st/store_sync.h"
 #include "common/testutil.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
@@ -346,31 +347,54 @@ static const struct {
 	int version;
 	const char *build_sql;  /* NULL: a zero-byte file, or build_file */
 	const char *build_file; /* under $QC_TEST_DATA */
+	const char *extra_sql;  /* run after build_file: a variant of that version */
 	const char *survivor_sql;
 } earlier[] = {
-	{ 0, NULL, NULL, NULL },
+	{ 0, NULL, NULL, NULL, NULL },
 	{ 0, "PRAGMA user_version = 0; CREATE TABLE unrelated(x); DROP TABLE unrelated;", NULL,
-	  NULL },
+	  NULL, NULL },
 	/* Version 1 with an item on hold, a scan, an order with options and an
 	 * unsent event; version 2 adds the QC tables, empty. */
-	{ 1, NULL, "store/v1.sql",
+	{ 1, NULL, "store/v1.sql", NULL,
 	  "SELECT (SELECT status FROM item WHERE serial = 'SN-0001') = 'hold'"
 	  " AND (SELECT raw FROM scan WHERE id = 1)"
 	  "  = X'3031303935303131303130323039313721534E2D30303031'"
 	  " AND (SELECT value FROM order_line_option WHERE name = 'engraving') = 'Love, A.'"
-	  " AND (SELECT count(*) FROM outbox WHERE sent_ms IS NULL) = 1"
+	  " AND (SELECT count(*) FROM outbox_unsent) = 1"
 	  " AND (SELECT end_ms IS NULL FROM operator_session WHERE id = 1)"
 	  " AND (SELECT count(*) FROM inspection) + (SELECT count(*) FROM evidence) = 0" },
 	/* Version 2 with the demo data, a login and one passed inspection with
 	 * its twelve check results and five unsent events; versions 3 and 4
 	 * add the print queue and the sync state, empty. */
-	{ 2, NULL, "store/v2.sql",
+	{ 2, NULL, "store/v2.sql", NULL,
 	  "SELECT (SELECT status FROM item WHERE serial = 'SN00001011') = 'passed'"
 	  " AND (SELECT result FROM inspection WHERE id = 1) = 'pass'"
 	  " AND (SELECT count(*) FROM check_result) = 12"
-	  " AND (SELECT count(*) FROM outbox WHERE sent_ms IS NULL) = 5"
+	  " AND (SELECT count(*) FROM outbox_unsent) = 5"
 	  " AND (SELECT count(*) FROM label_job) = 0"
 	  " AND (SELECT count(*) FROM sync_result) = 0" },
+	/* Version 4 after a sync: five duplicates, one applied, one rejected
+	 * (the dead-letter list), one event still pending.  Version 5 keeps
+	 * every result and only the pending event is left to send. */
+	{ 4, NULL, "store/v4.sql", NULL,
+	  "SELECT (SELECT group_concat(id) FROM outbox_unsent) = '8'"
+	  " AND (SELECT count(*) FROM sync_result WHERE result = 'duplicate') = 5"
+	  " AND (SELECT server_seq FROM sync_result WHERE outbox_id = 6 AND result = 'applied')"
+	  "  = 11"
+	  " AND (SELECT reason LIKE '%type%' FROM sync_result WHERE outbox_id = 7"
+	  "  AND result = 'rejected')"
+	  " AND (SELECT count(*) FROM outbox) = 8"
+	  " AND (SELECT cursor FROM sync_cursor WHERE feed = 'feed') = 'czow'" },
+	/* The same with an event marked sent by hand and no result (no build
+	 * wrote one; the migration still keeps what it says): it stays
+	 * acknowledged, as applied, at the time it was marked. */
+	{ 4, NULL, "store/v4.sql",
+	  "INSERT INTO outbox(uuid, type, entity, payload, created_ms, sent_ms) VALUES"
+	  " ('0190f0a2-7c1e-7d4a-9b1e-3f2a5c6d7e83', 'scan', 'scan:5', '{}', 1796536900300,"
+	  " 1796536900400);",
+	  "SELECT (SELECT group_concat(id) FROM outbox_unsent) = '8'"
+	  " AND (SELECT result = 'applied' AND server_seq IS NULL AND ts_ms = 1796536900400"
+	  "  FROM sync_result WHERE outbox_id = 9)" },
 };
 
 /* The text of a test data file (caller frees). */
@@ -404,6 +428,8 @@ static void store_open__migrates_from_every_earlier_version(void **state)
 
 			raw_exec(db, sql ? sql : earlier[i].build_sql);
 			free(sql);
+			if (earlier[i].extra_sql)
+				raw_exec(db, earlier[i].extra_sql);
 			assert_int_equal(raw_int(db, "PRAGMA user_version"), earlier[i].version);
 			sqlite3_close(db);
 		} else {
@@ -575,6 +601,56 @@ static void scan_add__raw_bytes_stored_exactly(void **state)
 	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM scan", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(db, "UPDATE scan SET raw = x'00'", NULL, NULL, NULL),
 			     SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* An event is pending until acknowledged, and never changes: acknowledging
+ * it takes it out of outbox_unsent and writes its result (schema 5). */
+static void outbox__pending_until_acked_and_never_changed(void **state)
+{
+	struct st_outbox_rec ev = { .type = "scan", .entity = "scan:1", .payload = "{\"n\":1}",
+				    .ts_ms = 1764000000000 };
+	struct st_sync_ack ack = { .result = ST_SYNC_APPLIED, .server_seq = 7 };
+	int64_t id1 = 0, id2 = 0, pending = -1, total = -1;
+	struct st_store *s;
+	char path[256];
+	sqlite3 *db;
+	char *msg = NULL;
+
+	(void)state;
+	new_path(path, sizeof(path), "outbox");
+	s = open_new(path);
+	assert_int_equal(st_store_outbox_add(s, &ev, &id1, NULL), ST_OK);
+	assert_int_equal(st_store_outbox_add(s, &ev, &id2, NULL), ST_OK);
+	ack.outbox_id = id1;
+	assert_int_equal(st_store_sync_ack(s, &ack, 1, 1764000000500), ST_OK);
+	/* A resend the server calls a duplicate keeps the first result. */
+	ack.result = ST_SYNC_DUPLICATE;
+	assert_int_equal(st_store_sync_ack(s, &ack, 1, 1764000000900), ST_OK);
+	assert_int_equal(st_store_outbox_count(s, &pending, &total), ST_OK);
+	assert_int_equal(pending, 1);
+	assert_int_equal(total, 2);
+	/* No such event: nothing of the batch is kept. */
+	{
+		struct st_sync_ack two[2] = { { id2, ST_SYNC_APPLIED, 8, NULL },
+					      { 99, ST_SYNC_APPLIED, 9, NULL } };
+
+		assert_int_equal(st_store_sync_ack(s, two, 2, 1764000001000), ST_ERR_NOTFOUND);
+	}
+	st_store_close(s);
+
+	assert_int_equal(path_int(path, "SELECT group_concat(id) FROM outbox_unsent"), id2);
+	assert_int_equal(path_int(path, "SELECT result = 'applied' AND server_seq = 7"
+					" AND ts_ms = 1764000000500 FROM sync_result"
+					" WHERE outbox_id = 1"),
+			 1);
+	db = raw_open(path);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE outbox SET payload = '{}'", NULL, NULL, &msg),
+			     SQLITE_OK);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "never changed"));
+	sqlite3_free(msg);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM outbox", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 }
 
@@ -1118,6 +1194,7 @@ int main(void)
 		cmocka_unit_test(scan_add__raw_bytes_stored_exactly),
 		cmocka_unit_test(store_tx__rollback_leaves_no_scan_and_no_outbox),
 		cmocka_unit_test(outbox_add__uuids_unique_time_ordered),
+		cmocka_unit_test(outbox__pending_until_acked_and_never_changed),
 		cmocka_unit_test(store_check__passes_good_and_reports_broken_fk),
 		cmocka_unit_test(store_backup__consistent_while_another_connection_writes),
 		cmocka_unit_test(order_upsert__twice_updates_not_duplicates),

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ST_STORE_SCHEMA_VERSION 4 /* highest migration this build knows */
+#define ST_STORE_SCHEMA_VERSION 5 /* highest migration this build knows */
 
 struct st_store; /* opaque */
 

@@ -1,8 +1,8 @@
 /* station: the sync state in the store (qcstation sync, docs/sync.md).
  *
  * The outbox is drained in id order; a batch's results are acknowledged in
- * one transaction (outbox.sent_ms set once, the result kept, rejected
- * events on the dead-letter list).  A pulled page is applied, and its
+ * one transaction (the event leaves outbox_unsent, its result is kept,
+ * rejected events are the dead-letter list).  A pulled page is applied, and its
  * next_cursor stored, in one transaction: the pull checkpoint advances
  * only with the page it belongs to (never before it is durable).
  *
@@ -39,7 +39,7 @@ struct st_sync_event {
 	int64_t created_ms;
 };
 
-/* Call fn for up to limit pending events (sent_ms not set) with id >
+/* Call fn for up to limit pending events (not acknowledged) with id >
  * after_id, in id order.  A non-zero return from fn stops the walk and is
  * returned; else the number of events seen (>= 0).  One read snapshot. */
 typedef int st_sync_event_fn(const struct st_sync_event *ev, void *ud);
@@ -60,9 +60,10 @@ struct st_sync_ack {
 	const char *reason;     /* rejected: why (required); else NULL */
 };
 
-/* Acknowledge acks[0..n) in one transaction: each event's sent_ms becomes
- * ts_ms (an event acknowledged before is left as it is: a resend the
- * server answered "duplicate"), and its result is kept.  All or nothing.
+/* Acknowledge acks[0..n) in one transaction: each event stops being
+ * pending and its result is kept with ts_ms (an event acknowledged before
+ * keeps its first result: a resend the server answered "duplicate").  All
+ * or nothing.
  * ST_ERR_ARG for a rejected ack without a reason or an unknown result;
  * ST_ERR_NOTFOUND when an outbox_id does not exist. */
 int st_store_sync_ack(struct st_store *s, const struct st_sync_ack *acks, size_t n,

@@ -5,8 +5,10 @@
  * from wait4()) to qcstation-central's HTTP server running in this
  * process (sy_central_serve_start(), SQLite file).  Beside it, in the same
  * run and folder, the baseline: the server's own ingest of the same events
- * without HTTP (sy_central_ingest(), same batch size) into a fresh central
- * database.  Then S stations (default 50) push M events each, all at once,
+ * without HTTP, in the same batches, into a fresh central database: each
+ * batch's body decoded (sy_proto_batch_decode()) and stored
+ * (sy_central_ingest()), what the server does between reading a request
+ * and answering it; storing alone is reported beside it.  Then S stations (default 50) push M events each, all at once,
  * against one server.
  *
  * Targets (docs/performance.md, 2-core machine): >= 50,000 events/s,
@@ -215,11 +217,20 @@ static int base_collect(const struct st_sync_event *e, void *ud)
 	return 0;
 }
 
-/* The same events, the same batches, straight into sy_central_ingest():
- * only the ingest calls are timed (reading the station file and building
- * the batch are the client's work, not the server's).  Events per second. */
-static double baseline(const char *dir, const char *name, const char *station_db, uint64_t n,
-		       unsigned batch)
+/* The baseline's two figures, events per second. */
+struct base_rate {
+	double full;  /* decoding each batch's body, then storing it */
+	double store; /* storing alone (events handed over decoded) */
+};
+
+/* The same events, the same batches, through the server's own ingest
+ * without HTTP: each batch's body (as a station sends it, encoded here and
+ * not timed: that is the client's work) decoded by sy_proto_batch_decode()
+ * and stored by sy_central_ingest(), the two calls the server makes for a
+ * POST /v1/events between reading the body and answering.  Both are timed,
+ * apart, so storing alone is reported as well. */
+static struct base_rate baseline(const char *dir, const char *name, const char *station_db,
+				 uint64_t n, unsigned batch)
 {
 	struct sy_central_config cc = { .log = quiet };
 	struct st_store_opts so = { .readonly = true };
@@ -228,7 +239,8 @@ static double baseline(const char *dir, const char *name, const char *station_db
 	struct base_acc *a = calloc(1, sizeof(*a));
 	struct sy_proto_result *res = calloc(BATCH_MAX, sizeof(*res));
 	char path[600], token[SY_CENTRAL_TOKEN_CAP], err[300];
-	uint64_t ns = 0, done = 0;
+	uint64_t ns_dec = 0, ns_store = 0, done = 0;
+	struct base_rate out;
 	int64_t after = 0;
 
 	if (!a || !res)
@@ -243,7 +255,10 @@ static double baseline(const char *dir, const char *name, const char *station_db
 		die("%s", err);
 	while (done < n) {
 		struct sy_proto_batch b = SY_PROTO_BATCH_INIT;
-		uint64_t t0;
+		struct sy_proto_err perr;
+		char *body = NULL;
+		size_t body_len = 0;
+		uint64_t t0, t1;
 		int rc;
 
 		a->n = 0;
@@ -254,13 +269,16 @@ static double baseline(const char *dir, const char *name, const char *station_db
 		if (a->n == 0)
 			break;
 		after = a->ev[a->n - 1].seq;
-		b.station = "BASELINE";
-		b.ev = a->ev;
-		b.n = a->n;
+		if (sy_proto_batch_encode("BASELINE", a->ev, a->n, &body, &body_len, &perr) < 0)
+			die("encode: %s", perr.detail);
 		t0 = bench_now_ns();
+		if (sy_proto_batch_decode(body, body_len, &b, &perr) < 0)
+			die("decode: %s", perr.detail);
+		t1 = bench_now_ns();
 		if (sy_central_ingest(c, "BASELINE", &b, res) < 0)
 			die("ingest failed");
-		ns += bench_now_ns() - t0;
+		ns_store += bench_now_ns() - t1;
+		ns_dec += t1 - t0;
 		for (size_t i = 0; i < a->n; i++) {
 			if (res[i].status != SY_PROTO_APPLIED)
 				die("baseline: event %s not applied", a->ev[i].uuid);
@@ -268,6 +286,8 @@ static double baseline(const char *dir, const char *name, const char *station_db
 			free(a->str[i][1]);
 			free(a->str[i][2]);
 		}
+		sy_proto_batch_fini(&b);
+		free(body);
 		done += a->n;
 	}
 	if (done != n)
@@ -276,7 +296,9 @@ static double baseline(const char *dir, const char *name, const char *station_db
 	sy_central_close(c);
 	free(a);
 	free(res);
-	return bench_per_s((size_t)n, ns);
+	out.full = bench_per_s((size_t)n, ns_dec + ns_store);
+	out.store = bench_per_s((size_t)n, ns_store);
+	return out;
 }
 
 /* ---- the runs -------------------------------------------------------------------- */
@@ -297,6 +319,7 @@ static int count_events(const struct sy_central_station *st, void *ud)
 
 struct result {
 	double http_rate, base_rate, base_before, base_after, ratio_pct, secs, client_cpu_s;
+	double store_rate, store_ratio_pct; /* the baseline's storing alone */
 	long rss_kib;
 	double multi_rate, multi_secs;
 	long multi_rss_max_kib;
@@ -309,6 +332,7 @@ static void run(const struct opts *o, const char *dir, struct result *r)
 	struct sy_central *c = NULL;
 	struct sy_central_server *srv = NULL;
 	struct child one, *many = NULL;
+	struct base_rate before, after;
 	char path[600], db[600], db2[600], cfg[600], log[600], name[64];
 	unsigned port = 0;
 	uint64_t t0;
@@ -329,8 +353,8 @@ static void run(const struct opts *o, const char *dir, struct result *r)
 	 * files (the disk still settling after the files were made). */
 	fprintf(stderr, "bench_sync: warming up...\n");
 	baseline(dir, "warmup", db2, o->n < 100000 ? o->n : 100000, (unsigned)o->batch);
-	fprintf(stderr, "bench_sync: baseline (sy_central_ingest, no HTTP)...\n");
-	r->base_before = baseline(dir, "before", db, o->n, (unsigned)o->batch);
+	fprintf(stderr, "bench_sync: baseline (decode + sy_central_ingest, no HTTP)...\n");
+	before = baseline(dir, "before", db, o->n, (unsigned)o->batch);
 
 	/* One station over HTTP. */
 	snprintf(path, sizeof(path), "%s/central.db", dir);
@@ -383,9 +407,13 @@ static void run(const struct opts *o, const char *dir, struct result *r)
 	/* The baseline again, after: on a shared machine the disk's speed
 	 * drifts; the ratio is against the mean of the two. */
 	fprintf(stderr, "bench_sync: baseline again...\n");
-	r->base_after = baseline(dir, "after", db2, o->n, (unsigned)o->batch);
-	r->base_rate = (r->base_before + r->base_after) / 2.0;
+	after = baseline(dir, "after", db2, o->n, (unsigned)o->batch);
+	r->base_before = before.full;
+	r->base_after = after.full;
+	r->base_rate = (before.full + after.full) / 2.0;
 	r->ratio_pct = r->base_rate > 0 ? 100.0 * r->http_rate / r->base_rate : 0.0;
+	r->store_rate = (before.store + after.store) / 2.0;
+	r->store_ratio_pct = r->store_rate > 0 ? 100.0 * r->http_rate / r->store_rate : 0.0;
 
 	/* Many stations at once. */
 	many = calloc(o->stations, sizeof(*many));
@@ -462,6 +490,9 @@ int main(int argc, char **argv)
 	char dir[256];
 	const char *rm[] = { "rm", "-rf", dir, NULL };
 
+	/* As qcstation-central does, for the server and the baseline alike
+	 * (both run in this process). */
+	sy_central_process_init();
 	for (int i = 1; i < argc; i++) {
 		uint64_t *dst = NULL;
 
@@ -504,13 +535,16 @@ int main(int argc, char **argv)
 
 	if (o.json) {
 		json_t *j = json_pack(
-			"{s:s, s:I, s:{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:f}, s:{s:I, s:I, s:f, s:f, s:I},"
+			"{s:s, s:I, s:{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:f},"
+			" s:{s:I, s:I, s:f, s:f, s:I},"
 			" s:{s:f, s:f, s:I}}",
 			"bench", "sync", "batch", (json_int_t)o.batch, "push", "events",
 			(json_int_t)o.n, "seconds", r.secs, "events_per_s", r.http_rate,
 			"baseline_events_per_s", r.base_rate, "baseline_before", r.base_before,
 			"baseline_after", r.base_after,
-			"ratio_pct", r.ratio_pct, "client_peak_rss_kib", (json_int_t)r.rss_kib,
+			"ratio_pct", r.ratio_pct, "store_only_events_per_s", r.store_rate,
+			"store_only_ratio_pct", r.store_ratio_pct,
+			"client_peak_rss_kib", (json_int_t)r.rss_kib,
 			"client_cpu_s", r.client_cpu_s, "stations", "count", (json_int_t)o.stations, "events",
 			(json_int_t)r.multi_events, "seconds", r.multi_secs, "events_per_s",
 			r.multi_rate, "client_peak_rss_kib", (json_int_t)r.multi_rss_max_kib,
@@ -526,10 +560,13 @@ int main(int argc, char **argv)
 		       (unsigned long long)o.n, (unsigned long long)o.batch);
 		printf("  qcstation sync        : %10.0f events/s  (%.1f s)  target >= %.0f\n",
 		       r.http_rate, r.secs, TARGET_RATE);
-		printf("  server ingest, no HTTP: %10.0f events/s  (%.0f before, %.0f after)\n",
+		printf("  server ingest, no HTTP: %10.0f events/s  (%.0f before, %.0f after;"
+		       " decode + store)\n",
 		       r.base_rate, r.base_before, r.base_after);
 		printf("  ratio                 : %10.1f %%          target >= %.0f %%\n",
 		       r.ratio_pct, TARGET_RATIO_PCT);
+		printf("  storing alone, no HTTP: %10.0f events/s  (push: %.1f %% of it)\n",
+		       r.store_rate, r.store_ratio_pct);
 		printf("  client peak RSS       : %10.1f MiB         target < %d MiB\n",
 		       (double)r.rss_kib / 1024.0, TARGET_RSS_KIB / 1024);
 		printf("  client CPU            : %10.1f s (%.0f events per CPU second)\n",

@@ -397,6 +397,13 @@ static const struct cs_db_ops sqlite_ops = {
 	.close = db_close,
 };
 
+void sy_central_process_init(void)
+{
+	/* SQLITE_MISUSE once SQLite has started: then it is too late, and
+	 * harmless. */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int cs_db_sqlite_open(struct sy_central *c, const char *path, struct cs_db **out)
 {
 	struct db_sqlite *s = calloc(1, sizeof(*s));

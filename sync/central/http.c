@@ -23,6 +23,10 @@
 
 #define GZIP_MIN 1024 /* smaller answers are sent as they are */
 #define GZIP_LEVEL 1
+/* Per connection: libmicrohttpd reads a request body in pieces of at most
+ * about this (its default, 32 KiB, hands a 250 KB batch over in some 16
+ * calls).  At the default 64 connections: 16 MiB at most. */
+#define CONN_MEMORY (256u * 1024u)
 
 struct sy_central_server {
 	struct sy_central *c;
@@ -626,6 +630,7 @@ int sy_central_serve_start(struct sy_central *c, const char *listen, unsigned *p
 					(const struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
 					(unsigned)cfg->max_connections,
 					MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+					MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 					MHD_OPTION_NOTIFY_COMPLETED, completed, s,
 					MHD_OPTION_LISTEN_BACKLOG_SIZE, 128u, MHD_OPTION_ARRAY, tls,
 					MHD_OPTION_END);

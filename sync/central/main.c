@@ -503,6 +503,7 @@ int main(int argc, char **argv)
 	char *cert = NULL, *key = NULL;
 	int ex, rc;
 
+	sy_central_process_init();
 	memset(&o, 0, sizeof(o));
 	o.rate = 100;
 	ex = parse_args(argc, argv, &o);

@@ -273,19 +273,109 @@ static void batch_fix(struct batch *b)
 	}
 }
 
-/* The push thread: it owns the client while it runs (STYLE.md 7: one
- * thread per context); the main thread meanwhile uses the store only. */
-static void *push_thread(void *ud)
+static void push_one(struct batch *b)
 {
-	struct batch *b = ud;
-
 	b->done = 0;
 	if (b->body)
 		b->prc = sy_client_push_encoded(b->cl, b->body, b->body_len, b->ev, b->n, b->res,
 						&b->done);
 	else
 		b->prc = sy_client_push(b->cl, b->ev, b->n, b->res, &b->done);
+}
+
+/* The push thread: it owns the client while a batch is on the wire
+ * (STYLE.md 7: one thread per context); the main thread meanwhile uses
+ * the store only.  One thread for the whole push, handed each batch in
+ * turn: a thread made for each batch started up to 3.5 ms late on a busy
+ * machine (the scheduler queues a new thread behind the running ones; a
+ * woken one runs at once), and every batch waited for it. */
+struct pusher {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *job; /* handed over, not yet taken */
+	bool busy;         /* a batch is being pushed */
+	bool quit;
+	bool threaded;     /* else each batch is pushed in turn, on this thread */
+	pthread_t th;
+};
+
+static void *pusher_main(void *ud)
+{
+	struct pusher *p = ud;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct batch *b;
+
+		while (!p->job && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (!p->job)
+			break;
+		b = p->job;
+		p->job = NULL;
+		pthread_mutex_unlock(&p->mu);
+		push_one(b);
+		pthread_mutex_lock(&p->mu);
+		p->busy = false;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
 	return NULL;
+}
+
+static void pusher_start(struct pusher *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (pthread_mutex_init(&p->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&p->cv, NULL) != 0) {
+		pthread_mutex_destroy(&p->mu);
+		return;
+	}
+	p->threaded = pthread_create(&p->th, NULL, pusher_main, p) == 0;
+	if (!p->threaded) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+	}
+}
+
+/* Start pushing b (on the push thread, or here and now without one). */
+static void pusher_submit(struct pusher *p, struct batch *b)
+{
+	if (!p->threaded) {
+		push_one(b);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->job = b;
+	p->busy = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Wait until the batch submitted last is answered (or failed). */
+static void pusher_wait(struct pusher *p)
+{
+	if (!p->threaded)
+		return;
+	pthread_mutex_lock(&p->mu);
+	while (p->busy)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pusher_stop(struct pusher *p)
+{
+	if (!p->threaded)
+		return;
+	pusher_wait(p);
+	pthread_mutex_lock(&p->mu);
+	p->quit = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->th, NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
 }
 
 /* Map a client error to an exit status and keep its message. */
@@ -382,7 +472,7 @@ static int ack_batch(struct sync_run *r, struct batch *b)
 
 /* Push every pending event; 0 or an exit status with r->error set.
  *
- * A pipeline: while batch k is on the wire (its own thread), this thread
+ * A pipeline: while batch k is on the wire (the push thread), this thread
  * acknowledges batch k-1 and then reads batch k+1 into its slot.
  * Requests still go one at a time and in order, and nothing is
  * acknowledged before the server answered it, so a kill at any instant
@@ -391,53 +481,59 @@ static int ack_batch(struct sync_run *r, struct batch *b)
 static int push_all(struct sync_run *r)
 {
 	struct batch *cur = r->slot[0], *prev = NULL, *next;
+	struct pusher p;
 	int64_t after = 0;
-	pthread_t th;
 	int rc, arc;
 
+	pusher_start(&p);
 	rc = read_batch(r, cur, &after);
 	while (rc == QC_EXIT_OK && cur->n > 0) {
-		bool threaded;
-
 		if (stopped(r)) {
 			arc = prev ? ack_batch(r, prev) : QC_EXIT_OK;
-			return arc ? arc : sy_fail(r, SY_ERR_CANCELLED);
+			rc = arc ? arc : sy_fail(r, SY_ERR_CANCELLED);
+			prev = NULL;
+			break;
 		}
 		cur->cl = r->cl;
-		threaded = pthread_create(&th, NULL, push_thread, cur) == 0;
-		if (!threaded) /* no thread to be had: the same, in turn */
-			push_thread(cur);
+		pusher_submit(&p, cur);
 		next = cur == r->slot[0] ? r->slot[1] : r->slot[0];
 		arc = prev ? ack_batch(r, prev) : QC_EXIT_OK;
 		if (arc == QC_EXIT_OK)
 			rc = read_batch(r, next, &after);
-		if (threaded)
-			pthread_join(th, NULL);
-		if (arc)
-			return arc; /* cur was answered but not acknowledged: resent */
+		pusher_wait(&p);
+		prev = NULL;
+		if (arc) { /* cur was answered but not acknowledged: resent */
+			rc = arc;
+			break;
+		}
 		if (cur->prc < 0) {
 			arc = ack_batch(r, cur); /* what was answered */
-			return arc ? arc : sy_fail(r, cur->prc);
+			rc = arc ? arc : sy_fail(r, cur->prc);
+			break;
 		}
 		if (rc) {
 			arc = ack_batch(r, cur);
-			return arc ? arc : rc;
+			rc = arc ? arc : rc;
+			break;
 		}
 		prev = cur;
 		cur = next;
 		if (cur->n == 0) { /* the read ran with the push: look again */
 			arc = ack_batch(r, prev);
-			if (arc)
-				return arc;
 			prev = NULL;
+			if (arc) {
+				rc = arc;
+				break;
+			}
 			rc = read_batch(r, cur, &after);
 		}
 	}
 	if (prev) {
 		arc = ack_batch(r, prev);
 		if (arc)
-			return arc;
+			rc = arc;
 	}
+	pusher_stop(&p);
 	return rc;
 }
 

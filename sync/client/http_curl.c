@@ -156,6 +156,10 @@ static CURLcode setup(struct http_curl *c)
 	SET(CURLOPT_XFERINFODATA, c);
 	SET(CURLOPT_NOPROGRESS, 0L);
 	SET(CURLOPT_USERAGENT, "qcstation-sync/1");
+	/* A push is a body of up to ~250 KB and an answer of ~90 KB: sent and
+	 * read in 256 KiB pieces, not libcurl's 64 and 16 KiB. */
+	SET(CURLOPT_UPLOAD_BUFFERSIZE, 256L * 1024L);
+	SET(CURLOPT_BUFFERSIZE, 256L * 1024L);
 #undef SET
 	return cc;
 }

@@ -3,6 +3,7 @@
 # a target here: how fast the test machine is says nothing about the code.
 #   cmake -DBENCH_INGEST=<exe> -DBENCH_PARSE=<exe> -DBENCH_INSPECT=<exe>
 #         -DBENCH_FH_PARSE=<exe> -DBENCH_USB_LATENCY=<exe> -DBENCH_LABELS=<exe>
+#         -DBENCH_PROTO=<exe>
 #         -P smoke.cmake
 function(run_quick exe text_re json_obj json_key)
 	execute_process(COMMAND ${exe} --quick
@@ -35,3 +36,4 @@ if(BENCH_USB_LATENCY) # built only with cmocka and umockdev
 	run_quick(${BENCH_USB_LATENCY} "usb scan to station event +: +[0-9]+ +p50 +[0-9.]+ ms" usb p99_ms)
 endif()
 run_quick(${BENCH_LABELS} "zpl 4x6 \\(lb_zpl_render\\) +[0-9]+" zpl labels_per_s)
+run_quick(${BENCH_PROTO} "batch decode +[0-9.]+ +[0-9.]+ +[0-9.]+" decode mb_per_s)

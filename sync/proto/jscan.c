@@ -3,7 +3,9 @@
 
 #include <string.h>
 
-void sy_jscan_ws(struct sy_jscan *j)
+/* Inlined into every step of a container: compact JSON has no spaces, so
+ * this is mostly one test of one byte, cheaper than a call. */
+static inline void ws(struct sy_jscan *j)
 {
 	while (j->pos < j->n) {
 		char c = j->s[j->pos];
@@ -12,6 +14,11 @@ void sy_jscan_ws(struct sy_jscan *j)
 			break;
 		j->pos++;
 	}
+}
+
+void sy_jscan_ws(struct sy_jscan *j)
+{
+	ws(j);
 }
 
 static int bad(struct sy_jscan *j, const char *why)
@@ -307,50 +314,111 @@ static int literal(struct sy_jscan *j, const char *word, size_t n)
 	return 0;
 }
 
-int sy_jscan_value(struct sy_jscan *j, int depth)
+/* The steps of a container, shared by sy_jscan_value() and the walks of
+ * jscan.h, so both stop at the same byte with the same why. */
+static int peek(struct sy_jscan *j)
 {
-	int is_int;
-
-	sy_jscan_ws(j);
+	ws(j);
 	if (j->pos >= j->n)
 		return bad(j, "unexpected end of text");
-	switch (j->s[j->pos]) {
+	return (unsigned char)j->s[j->pos];
+}
+
+static int enter(struct sy_jscan *j, int depth)
+{
+	char close = j->s[j->pos] == '{' ? '}' : ']';
+
+	if (depth >= SY_JSCAN_MAX_DEPTH)
+		return bad(j, "nested too deeply");
+	j->pos++;
+	ws(j);
+	if (j->pos < j->n && j->s[j->pos] == close) {
+		j->pos++;
+		return 1;
+	}
+	return 0;
+}
+
+/* The key that ends at j->pos (a validated string from start) into key
+ * when its quoted text is at most cap bytes, else ""; its length. */
+static size_t key_copy(const struct sy_jscan *j, size_t start, char *key, size_t cap)
+{
+	size_t raw = j->pos - start, i = 0, n = 0;
+
+	key[0] = '\0';
+	if (raw > cap)
+		return 0; /* not a key the caller knows */
+	/* Most keys have no escape: then the text is the key. */
+	while (i < raw - 2 && j->s[start + 1 + i] != '\\')
+		i++;
+	if (i == raw - 2) {
+		memcpy(key, j->s + start + 1, i);
+		key[i] = '\0';
+		return i;
+	}
+	{
+		struct sy_jscan k = { j->s, j->pos, start, NULL };
+
+		scan_string(&k, key, &n); /* at most raw - 2 bytes and a NUL */
+	}
+	return n;
+}
+
+/* A member's key (pos on it) and its ':'.  With key, the key as
+ * key_copy() gives it, and its length in *klen. */
+static int colon(struct sy_jscan *j, char *key, size_t cap, size_t *klen)
+{
+	size_t start = j->pos;
+
+	if (scan_string(j, NULL, NULL) < 0)
+		return -1;
+	if (key)
+		*klen = key_copy(j, start, key, cap);
+	ws(j);
+	if (j->pos >= j->n || j->s[j->pos] != ':')
+		return bad(j, "expected ':'");
+	j->pos++;
+	return 0;
+}
+
+static int next(struct sy_jscan *j, char close)
+{
+	ws(j);
+	if (j->pos >= j->n)
+		return bad(j, "unexpected end of text");
+	if (j->s[j->pos] == close) {
+		j->pos++;
+		return 0;
+	}
+	if (j->s[j->pos] != ',')
+		return bad(j, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+	j->pos++;
+	ws(j);
+	return 1;
+}
+
+int sy_jscan_value(struct sy_jscan *j, int depth)
+{
+	int is_int, r, c = peek(j);
+
+	switch (c) {
+	case -1:
+		return -1;
 	case '{':
 	case '[': {
-		char close = j->s[j->pos] == '{' ? '}' : ']';
+		char close = c == '{' ? '}' : ']';
 
-		if (depth >= SY_JSCAN_MAX_DEPTH)
-			return bad(j, "nested too deeply");
-		j->pos++;
-		sy_jscan_ws(j);
-		if (j->pos < j->n && j->s[j->pos] == close) {
-			j->pos++;
-			return 0;
-		}
-		for (;;) {
-			if (close == '}') {
-				if (scan_string(j, NULL, NULL) < 0)
-					return -1;
-				sy_jscan_ws(j);
-				if (j->pos >= j->n || j->s[j->pos] != ':')
-					return bad(j, "expected ':'");
-				j->pos++;
-			}
+		r = enter(j, depth);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+		do {
+			if (close == '}' && colon(j, NULL, 0, NULL) < 0)
+				return -1;
 			if (sy_jscan_value(j, depth + 1) < 0)
 				return -1;
-			sy_jscan_ws(j);
-			if (j->pos >= j->n)
-				return bad(j, "unexpected end of text");
-			if (j->s[j->pos] == close) {
-				j->pos++;
-				return 0;
-			}
-			if (j->s[j->pos] != ',')
-				return bad(j, close == '}' ? "expected ',' or '}'"
-							   : "expected ',' or ']'");
-			j->pos++;
-			sy_jscan_ws(j);
-		}
+			r = next(j, close);
+		} while (r == 1);
+		return r;
 	}
 	case '"':
 		return scan_string(j, NULL, NULL);
@@ -363,4 +431,28 @@ int sy_jscan_value(struct sy_jscan *j, int depth)
 	default:
 		return scan_number(j, &is_int);
 	}
+}
+
+int sy_jscan_enter(struct sy_jscan *j, int depth)
+{
+	return enter(j, depth);
+}
+
+int sy_jscan_key(struct sy_jscan *j, char *key, size_t cap)
+{
+	size_t n = 0;
+
+	if (colon(j, key, cap, &n) < 0)
+		return -1;
+	return (int)n;
+}
+
+int sy_jscan_peek(struct sy_jscan *j)
+{
+	return peek(j);
+}
+
+int sy_jscan_next(struct sy_jscan *j, char close)
+{
+	return next(j, close);
 }

@@ -56,20 +56,28 @@ static void err_clear(struct sy_proto_err *err)
 	err->detail[0] = '\0';
 }
 
+/* s[0..n) are all lowercase hex digits (branch-free: the server checks a
+ * thousand uuids a batch, the client as many). */
+static bool hex_run(const char *s, size_t n)
+{
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = (unsigned char)s[i];
+
+		bad |= (c - '0' > 9) & (c - 'a' > 5);
+	}
+	return !bad;
+}
+
 bool sy_proto_uuid_valid(const char *s, size_t len)
 {
 	if (!s || len != SY_PROTO_UUID_LEN)
 		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return false;
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-			return false;
-		}
-	}
+	if (s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' || !hex_run(s, 8) ||
+	    !hex_run(s + 9, 4) || !hex_run(s + 14, 4) || !hex_run(s + 19, 4) ||
+	    !hex_run(s + 24, 12))
+		return false;
 	/* Version nibble 1..8, variant 10xx (RFC 9562 section 4). */
 	if (s[14] < '1' || s[14] > '8')
 		return false;
@@ -219,140 +227,204 @@ static void reject(struct sy_proto_event *e, size_t i, const char *what)
 	snprintf(e->reject, sizeof(e->reject), "events[%zu].%s", i, what);
 }
 
-/* The batch decoder walks the text with jscan.c (see jscan.h for why not
- * jansson).  Pass 1 validates the whole document, so any syntax error is a
- * 400 whatever else is wrong; pass 2 extracts.  Decoded strings and the
- * payloads (their exact bytes) go to one arena of len + 64 bytes: each
- * copied string is no longer decoded (plus its NUL) than its quoted form,
- * and a payload's NUL fits in its key's bytes, which are not copied. */
+/* The two hot decoders (a push batch and its answer) walk the text once
+ * with jscan.c (see jscan.h for why not jansson): every byte is validated
+ * and what the document holds is kept in the same walk.  A syntax error
+ * anywhere is a 400 whatever else is wrong, so a problem met on the way (a
+ * duplicate key, too many entries, a wrong station, no memory) is only
+ * noted and the walk goes on to the end; then the answer is chosen in a
+ * fixed order, that of the multi-pass decoders these replaced.  The walk
+ * stops early only on a syntax error (WALK_SYNTAX, j->why says what) or on
+ * a broken invariant (WALK_BUG). */
+enum { WALK_SYNTAX = -1, WALK_BUG = -2 };
+
+/* Decoded strings and the payloads (their exact bytes) of a batch go to one
+ * arena of len + 64 bytes.  Each kept string is no longer decoded (plus its
+ * NUL) than its quoted form, a payload's NUL fits in the bytes of its key
+ * (not kept), and the walk reads each byte of the text once: so used never
+ * passes the walk's position, and each write is checked against that
+ * before it is made.  p NULL: out of memory, nothing is kept. */
 struct arena {
 	char *p;
 	size_t used, cap;
 };
 
-/* Decode the string at j->pos into the arena; commit keeps it. */
-static char *arena_string(struct sy_jscan *j, struct arena *a, int commit, size_t *len)
+/* The string at j->pos, decoded into the arena; commit keeps it (else the
+ * next string overwrites it).  Without an arena it is only validated. */
+static int arena_string(struct sy_jscan *j, struct arena *a, int commit, const char **s,
+			size_t *len)
 {
-	char *out = a->p + a->used;
 	size_t n = 0;
 
-	if (j->pos >= j->n || j->s[j->pos] != '"')
-		return NULL;
-	/* The room check of the comment above: can't fail. */
-	if (sy_jscan_string(j, out, &n) < 0 || a->used + n + 1 > a->cap)
-		return NULL;
+	if (!a->p)
+		return sy_jscan_string(j, NULL, NULL) < 0 ? WALK_SYNTAX : 0;
+	/* The string is at most the rest of the text (see struct arena). */
+	if (a->used + (j->n - j->pos) + 1 > a->cap)
+		return WALK_BUG;
+	if (sy_jscan_string(j, a->p + a->used, &n) < 0)
+		return WALK_SYNTAX;
+	*s = a->p + a->used;
+	*len = n;
 	if (commit)
 		a->used += n + 1;
-	*len = n;
-	return out;
-}
-
-/* A member key at pos into key (cap 16); longer keys come back as "" (none
- * we know is that long).  Moves past the ':'. */
-static int member_key(struct sy_jscan *j, char *key)
-{
-	size_t start = j->pos, n = 0;
-	char tmp[16];
-
-	sy_jscan_ws(j);
-	start = j->pos;
-	if (sy_jscan_string(j, NULL, NULL) < 0)
-		return -1;
-	key[0] = '\0';
-	if (j->pos - start <= sizeof(tmp)) {
-		struct sy_jscan k = { j->s, j->pos, start, NULL };
-
-		if (sy_jscan_string(&k, tmp, &n) == 0 && n < 16)
-			memcpy(key, tmp, n + 1);
-	}
-	sy_jscan_ws(j);
-	j->pos++; /* ':' (pass 1 checked) */
-	sy_jscan_ws(j);
 	return 0;
 }
 
-/* After a member: past ',' (1: another follows) or the closing bracket (0). */
-static int member_next(struct sy_jscan *j)
+/* p (*cap elements of size bytes) with room for one more: first elements,
+ * then twice as many each time, never more than max.  NULL when out of
+ * memory (p and *cap unchanged). */
+static void *grow(void *p, size_t *cap, size_t size, size_t first, size_t max)
+{
+	size_t c = *cap ? *cap * 2 : first;
+	void *q;
+
+	if (c > max)
+		c = max;
+	q = realloc(p, c * size);
+	if (q)
+		*cap = c;
+	return q;
+}
+
+/* The document's first byte (after spaces) is '{': 0; else -1 with the
+ * answer in err (413: too large; 400: not JSON, or JSON but not an object,
+ * as a full validating pass gives it). */
+static int doc_begin(struct sy_jscan *j, size_t max, struct sy_proto_err *err)
+{
+	if (j->n > max) {
+		fail(err, 413, -1, "body: larger than %zu bytes", max);
+		return -1;
+	}
+	if (sy_jscan_peek(j) == '{')
+		return 0;
+	j->pos = 0;
+	if (sy_jscan_value(j, 0) < 0) {
+		fail(err, 400, -1, "body: not JSON (byte %zu: %s)", j->pos, j->why);
+		return -1;
+	}
+	sy_jscan_ws(j);
+	if (j->pos != j->n)
+		fail(err, 400, -1, "body: not JSON (byte %zu: text after the value)", j->pos);
+	else
+		fail(err, 400, -1, "body: not a JSON object");
+	return -1;
+}
+
+/* After the document's object: only spaces. */
+static int doc_end(struct sy_jscan *j)
 {
 	sy_jscan_ws(j);
-	return j->s[j->pos++] == ',';
+	if (j->pos == j->n)
+		return 0;
+	j->why = "text after the value";
+	return WALK_SYNTAX;
 }
+
+/* The state of one walk of a push batch. */
+struct batch_walk {
+	struct sy_jscan j;
+	struct arena a;
+	struct sy_proto_event *ev;
+	size_t n, cap;        /* entries of "events" seen (all), room in ev */
+	int ev_nomem;         /* ev could not grow: no more events kept */
+	long dup_event;       /* the first event with a known key twice, or -1 */
+	const char *dup_key;  /* the first of "station", "events" seen twice */
+	const char *st;       /* "station" (kept when there is an arena) */
+	size_t st_len;
+	int st_kind, ev_kind; /* 0 absent, 1 a string / an array, 2 another type, 3 null */
+};
 
 enum { F_UUID = 1, F_SEQ = 2, F_TYPE = 4, F_ENTITY = 8, F_TS = 16, F_PAYLOAD = 32 };
 
-/* One entry of "events"; problems of the entry go to e->reject.  -1 for a
- * duplicate key (the whole body is malformed then). */
-static int event_scan(struct sy_jscan *j, size_t i, struct sy_proto_event *e, struct arena *a)
+/* The field an event's key names (len: its length), or 0. */
+static int event_field(const char *key, int len)
+{
+	switch (len) {
+	case 3:
+		return memcmp(key, "seq", 3) == 0 ? F_SEQ : 0;
+	case 4:
+		if (memcmp(key, "uuid", 4) == 0)
+			return F_UUID;
+		return memcmp(key, "type", 4) == 0 ? F_TYPE : 0;
+	case 5:
+		return memcmp(key, "ts_ms", 5) == 0 ? F_TS : 0;
+	case 6:
+		return memcmp(key, "entity", 6) == 0 ? F_ENTITY : 0;
+	case 7:
+		return memcmp(key, "payload", 7) == 0 ? F_PAYLOAD : 0;
+	default:
+		return 0;
+	}
+}
+
+/* One entry of "events" (c: its first byte), decoded into e as it is
+ * validated.  Problems of the entry go to e->reject; a known key twice sets
+ * *dup (the whole body is malformed then). */
+static int event_walk(struct sy_jscan *j, int c, size_t i, struct sy_proto_event *e,
+		      struct arena *a, int *dup)
 {
 	const char *uuid = NULL, *type = NULL, *entity = NULL;
 	size_t uuid_n = 0, type_n = 0, entity_n = 0, pl_start = 0, pl_end = 0;
 	int seen = 0, seq_kind = 0, ts_kind = 0, uuid_kind = 0, type_kind = 0, entity_kind = 0;
 	int64_t seq = 0, ts = 0;
 	char key[16];
+	int r;
 
 	memset(e, 0, sizeof(*e));
 	e->type = e->entity = e->payload = "";
-	sy_jscan_ws(j);
-	if (j->s[j->pos] != '{') {
-		sy_jscan_value(j, 1);
+	if (c != '{') {
+		if (sy_jscan_value(j, 2) < 0)
+			return WALK_SYNTAX;
 		snprintf(e->reject, sizeof(e->reject), "events[%zu]: not an object", i);
 		return 0;
 	}
-	j->pos++;
-	sy_jscan_ws(j);
-	if (j->s[j->pos] == '}') {
-		j->pos++;
-	} else {
+	r = sy_jscan_enter(j, 2);
+	if (r == 0) {
 		do {
-			int f = 0;
-			char c;
+			int f, klen = sy_jscan_key(j, key, sizeof(key));
 
-			member_key(j, key);
-			c = j->s[j->pos];
-			if (strcmp(key, "uuid") == 0)
-				f = F_UUID;
-			else if (strcmp(key, "seq") == 0)
-				f = F_SEQ;
-			else if (strcmp(key, "type") == 0)
-				f = F_TYPE;
-			else if (strcmp(key, "entity") == 0)
-				f = F_ENTITY;
-			else if (strcmp(key, "ts_ms") == 0)
-				f = F_TS;
-			else if (strcmp(key, "payload") == 0)
-				f = F_PAYLOAD;
-			if (f & seen)
-				return -1;
+			if (klen < 0)
+				return WALK_SYNTAX;
+			c = sy_jscan_peek(j);
+			if (c < 0)
+				return WALK_SYNTAX;
+			f = event_field(key, klen);
+			if (f & seen) {
+				*dup = 1;
+				f = 0; /* skipped: the batch is refused */
+			}
 			seen |= f;
+			r = 0;
 			/* kind: 0 absent/null, 1 right type, 2 wrong type */
 			if (f == F_UUID && c == '"') {
-				uuid = arena_string(j, a, 0, &uuid_n);
+				r = arena_string(j, a, 0, &uuid, &uuid_n);
 				uuid_kind = 1;
-				if (uuid_n == SY_PROTO_UUID_LEN &&
+				if (r == 0 && uuid_n == SY_PROTO_UUID_LEN &&
 				    sy_proto_uuid_valid(uuid, uuid_n))
 					memcpy(e->uuid, uuid, SY_PROTO_UUID_LEN + 1);
 			} else if (f == F_TYPE && c == '"') {
-				type = arena_string(j, a, 1, &type_n);
+				r = arena_string(j, a, 1, &type, &type_n);
 				type_kind = 1;
 			} else if (f == F_ENTITY && c == '"') {
-				entity = arena_string(j, a, 1, &entity_n);
+				r = arena_string(j, a, 1, &entity, &entity_n);
 				entity_kind = 1;
 			} else if ((f == F_SEQ || f == F_TS) && c != 'n') {
 				int64_t v = 0;
-				int r = sy_jscan_int(j, &v);
+				int k = sy_jscan_int(j, &v);
 
-				if (r < 0)
-					sy_jscan_value(j, 1);
+				if (k < 0 && sy_jscan_value(j, 3) < 0)
+					return WALK_SYNTAX;
 				if (f == F_SEQ) {
 					seq = v;
-					seq_kind = r == 1 ? 1 : 2;
+					seq_kind = k == 1 ? 1 : 2;
 				} else {
 					ts = v;
-					ts_kind = r == 1 ? 1 : 2;
+					ts_kind = k == 1 ? 1 : 2;
 				}
 			} else if (f == F_PAYLOAD) {
 				pl_start = j->pos;
-				sy_jscan_value(j, 1);
+				if (sy_jscan_value(j, 3) < 0)
+					return WALK_SYNTAX;
 				pl_end = j->pos;
 			} else {
 				if (c == 'n' && f == F_SEQ)
@@ -363,10 +435,15 @@ static int event_scan(struct sy_jscan *j, size_t i, struct sy_proto_event *e, st
 					type_kind = 2;
 				else if (c != 'n' && f == F_ENTITY)
 					entity_kind = 2;
-				sy_jscan_value(j, 1);
+				if (sy_jscan_value(j, 3) < 0)
+					return WALK_SYNTAX;
 			}
-		} while (member_next(j));
+			if (r < 0)
+				return r;
+		} while ((r = sy_jscan_next(j, '}')) == 1);
 	}
+	if (r < 0)
+		return WALK_SYNTAX;
 	if (!uuid_kind) {
 		reject(e, i, "uuid: missing");
 		return 0;
@@ -417,7 +494,7 @@ static int event_scan(struct sy_jscan *j, size_t i, struct sy_proto_event *e, st
 		return 0;
 	}
 	if (a->used + (pl_end - pl_start) + 1 > a->cap)
-		return -1; /* can't happen (see struct arena) */
+		return WALK_BUG; /* see struct arena */
 	e->payload = a->p + a->used;
 	e->payload_len = pl_end - pl_start;
 	memcpy(a->p + a->used, j->s + pl_start, e->payload_len);
@@ -426,140 +503,185 @@ static int event_scan(struct sy_jscan *j, size_t i, struct sy_proto_event *e, st
 	return 0;
 }
 
-/* Pass 1 of the scanner decoders: the body (at most max bytes) is one
- * valid JSON value and that value is an object; j is left on its '{'.
- * 0, or -1 with err set (413 or 400). */
-static int scan_object(struct sy_jscan *j, size_t max, struct sy_proto_err *err)
+/* Where event i goes, or NULL when it is only validated: past the limit
+ * (the batch is refused, 413), or out of memory (noted). */
+static struct sy_proto_event *event_slot(struct batch_walk *w, size_t i)
 {
-	if (j->n > max) {
-		fail(err, 413, -1, "body: larger than %zu bytes", max);
-		return -1;
+	if (!w->a.p || w->ev_nomem || i >= SY_PROTO_MAX_EVENTS)
+		return NULL;
+	/* Start from one event per 128 bytes of body (bench_sync's events
+	 * take 275), so that growing is rare, and no more than the limit. */
+	if (i == w->cap) {
+		void *p = grow(w->ev, &w->cap, sizeof(*w->ev), w->j.n / 128 + 16,
+			       SY_PROTO_MAX_EVENTS);
+
+		if (!p) {
+			w->ev_nomem = 1;
+			return NULL;
+		}
+		w->ev = p;
 	}
-	if (sy_jscan_value(j, 0) < 0) {
-		fail(err, 400, -1, "body: not JSON (byte %zu: %s)", j->pos, j->why);
-		return -1;
+	return &w->ev[i];
+}
+
+/* The "events" array at j->pos ('['), entry by entry. */
+static int events_walk(struct batch_walk *w)
+{
+	struct sy_jscan *j = &w->j;
+	int r = sy_jscan_enter(j, 1);
+
+	if (r == 0) {
+		do {
+			size_t i = w->n++;
+			struct sy_proto_event *e;
+			int c = sy_jscan_peek(j), dup = 0;
+
+			if (c < 0)
+				return WALK_SYNTAX;
+			e = event_slot(w, i);
+			if (!e) {
+				if (sy_jscan_value(j, 2) < 0)
+					return WALK_SYNTAX;
+				continue;
+			}
+			r = event_walk(j, c, i, e, &w->a, &dup);
+			if (r < 0)
+				return r;
+			if (dup && w->dup_event < 0)
+				w->dup_event = (long)i;
+		} while ((r = sy_jscan_next(j, ']')) == 1);
 	}
-	sy_jscan_ws(j);
-	if (j->pos != j->n) {
-		fail(err, 400, -1, "body: not JSON (byte %zu: text after the value)", j->pos);
-		return -1;
+	return r < 0 ? WALK_SYNTAX : 0;
+}
+
+/* The document's object, member by member, then the end of the text. */
+static int batch_walk(struct batch_walk *w)
+{
+	struct sy_jscan *j = &w->j;
+	char key[16];
+	int r = sy_jscan_enter(j, 0);
+
+	if (r == 0) {
+		do {
+			int *kind = NULL, c, klen = sy_jscan_key(j, key, sizeof(key));
+
+			if (klen < 0)
+				return WALK_SYNTAX;
+			c = sy_jscan_peek(j);
+			if (c < 0)
+				return WALK_SYNTAX;
+			if (klen == 7 && memcmp(key, "station", 7) == 0)
+				kind = &w->st_kind;
+			else if (klen == 6 && memcmp(key, "events", 6) == 0)
+				kind = &w->ev_kind;
+			if (kind && *kind) {
+				if (!w->dup_key)
+					w->dup_key = kind == &w->st_kind ? "station" : "events";
+				kind = NULL; /* skipped: the batch is refused */
+			}
+			if (kind == &w->st_kind && c == '"') {
+				*kind = 1;
+				r = arena_string(j, &w->a, 1, &w->st, &w->st_len);
+				if (r < 0)
+					return r;
+			} else if (kind == &w->ev_kind && c == '[') {
+				*kind = 1;
+				r = events_walk(w);
+				if (r < 0)
+					return r;
+			} else {
+				if (kind)
+					*kind = c == 'n' ? 3 : 2;
+				if (sy_jscan_value(j, 1) < 0)
+					return WALK_SYNTAX;
+			}
+		} while ((r = sy_jscan_next(j, '}')) == 1);
 	}
-	j->pos = 0;
-	sy_jscan_ws(j);
-	if (j->s[j->pos] != '{') {
-		fail(err, 400, -1, "body: not a JSON object");
-		return -1;
-	}
-	return 0;
+	if (r < 0)
+		return WALK_SYNTAX;
+	return doc_end(j);
 }
 
 int sy_proto_batch_decode(const char *buf, size_t len, struct sy_proto_batch *b,
 			  struct sy_proto_err *err)
 {
-	struct sy_jscan j = { buf, len, 0, NULL };
-	struct arena a = { NULL, 0, 0 };
-	struct sy_proto_event *ev = NULL;
-	const char *st = NULL;
-	size_t stlen = 0, n = 0, events_at = 0;
-	int st_kind = 0, ev_kind = 0;
-	char key[16];
+	struct batch_walk w;
+	int r;
 
 	err_clear(err);
-	if (scan_object(&j, SY_PROTO_MAX_BODY, err) < 0)
+	memset(&w, 0, sizeof(w));
+	w.j.s = buf;
+	w.j.n = len;
+	w.dup_event = -1;
+	if (doc_begin(&w.j, SY_PROTO_MAX_BODY, err) < 0)
 		return SY_ERR_PROTO;
-	a.cap = len + 64;
-	a.p = malloc(a.cap);
-	if (!a.p)
+	w.a.cap = len + 64;
+	w.a.p = malloc(w.a.cap); /* NULL: the walk only validates (nomem below) */
+	r = batch_walk(&w);
+	/* The answer, in the order of the decoder this replaced: a syntax
+	 * error first, then out of memory for the arena, a duplicate key in
+	 * the document, station, events, out of memory for the events, a
+	 * duplicate key in an event. */
+	if (r == WALK_BUG) {
+		fail(err, 500, -1, "internal error: the batch decoder's arena is full");
+		free(w.ev);
+		free(w.a.p);
+		return SY_ERR_BUG;
+	}
+	if (r < 0) {
+		fail(err, 400, -1, "body: not JSON (byte %zu: %s)", w.j.pos, w.j.why);
+		goto out;
+	}
+	if (!w.a.p)
 		goto nomem;
-	/* Pass 2: the members. */
-	j.pos++;
-	sy_jscan_ws(&j);
-	if (buf[j.pos] == '}')
-		j.pos++;
-	else
-		do {
-			member_key(&j, key);
-			if (strcmp(key, "station") == 0 || strcmp(key, "events") == 0) {
-				int *kind = key[0] == 's' ? &st_kind : &ev_kind;
-
-				if (*kind) {
-					fail(err, 400, -1, "body: not JSON (duplicate key \"%s\")",
-					     key);
-					goto out;
-				}
-				*kind = 2;
-				if (key[0] == 's' && buf[j.pos] == '"') {
-					st = arena_string(&j, &a, 1, &stlen);
-					*kind = 1;
-					continue;
-				}
-				if (key[0] == 'e' && buf[j.pos] == '[') {
-					events_at = j.pos;
-					*kind = 1;
-				} else if (buf[j.pos] == 'n') {
-					*kind = 3; /* null: as absent for station */
-				}
-			}
-			sy_jscan_value(&j, 1);
-		} while (member_next(&j));
-	if (st_kind == 0 || st_kind == 3) {
+	if (w.dup_key) {
+		fail(err, 400, -1, "body: not JSON (duplicate key \"%s\")", w.dup_key);
+		goto out;
+	}
+	if (w.st_kind == 0 || w.st_kind == 3) {
 		fail(err, 400, -1, "station: missing");
 		goto out;
 	}
-	if (st_kind != 1 || !station_valid(st, stlen)) {
+	if (w.st_kind != 1 || !station_valid(w.st, w.st_len)) {
 		fail(err, 400, -1, "station: not 1..63 bytes of text");
 		goto out;
 	}
-	if (ev_kind == 0) {
+	if (w.ev_kind == 0) {
 		fail(err, 400, -1, "events: missing");
 		goto out;
 	}
-	if (ev_kind != 1) {
+	if (w.ev_kind != 1) {
 		fail(err, 400, -1, "events: not an array");
 		goto out;
 	}
-	/* Count, then decode. */
-	j.pos = events_at + 1;
-	sy_jscan_ws(&j);
-	if (buf[j.pos] != ']') {
-		do {
-			sy_jscan_value(&j, 1);
-			n++;
-		} while (member_next(&j));
-	}
-	if (n == 0) {
+	if (w.n == 0) {
 		fail(err, 400, -1, "events: empty");
 		goto out;
 	}
-	if (n > SY_PROTO_MAX_EVENTS) {
-		fail(err, 413, -1, "events: %zu entries, at most %d per batch", n,
+	if (w.n > SY_PROTO_MAX_EVENTS) {
+		fail(err, 413, -1, "events: %zu entries, at most %d per batch", w.n,
 		     SY_PROTO_MAX_EVENTS);
 		goto out;
 	}
-	ev = calloc(n, sizeof(*ev));
-	if (!ev)
+	if (w.ev_nomem)
 		goto nomem;
-	j.pos = events_at + 1;
-	for (size_t i = 0; i < n; i++) {
-		if (event_scan(&j, i, &ev[i], &a) < 0) {
-			fail(err, 400, (long)i, "events[%zu]: not JSON (a duplicate key)", i);
-			goto out;
-		}
-		member_next(&j);
+	if (w.dup_event >= 0) {
+		fail(err, 400, w.dup_event, "events[%ld]: not JSON (a duplicate key)", w.dup_event);
+		goto out;
 	}
-	b->station = st;
-	b->ev = ev;
-	b->n = n;
-	b->priv = a.p;
+	b->station = w.st;
+	b->ev = w.ev;
+	b->n = w.n;
+	b->priv = w.a.p;
 	return SY_OK;
 nomem:
-	free(ev);
-	free(a.p);
+	free(w.ev);
+	free(w.a.p);
 	fail(err, 500, -1, "out of memory");
 	return SY_ERR_NOMEM;
 out:
-	free(ev);
-	free(a.p);
+	free(w.ev);
+	free(w.a.p);
 	return SY_ERR_PROTO;
 }
 
@@ -716,191 +838,283 @@ static void copy_cut(char *dst, size_t cap, const char *s, size_t n)
 	dst[n] = '\0';
 }
 
-/* A string member of a result: 0 absent (or null), 1 ok (decoded into
- * scratch, *len), -1 another type or a string with a NUL inside. */
-static int result_str(struct sy_jscan *j, char *scratch, size_t *len)
+/* A string member of a result (c: its first byte): *kind 0 absent (null),
+ * 1 a string (decoded into scratch, *len), -1 another type. */
+static int result_str(struct sy_jscan *j, int c, char *scratch, size_t *len, int *kind)
 {
-	const char *v = j->s + j->pos;
-
-	if (*v == 'n') {
-		sy_jscan_value(j, 1);
-		return 0;
+	if (c != '"') {
+		*kind = c == 'n' ? 0 : -1;
+		return sy_jscan_value(j, 3) < 0 ? WALK_SYNTAX : 0;
 	}
-	if (*v != '"') {
-		sy_jscan_value(j, 1);
-		return -1;
-	}
-	/* Pass 1 validated it, and jscan refuses \u0000: no NUL inside. */
-	if (sy_jscan_string(j, scratch, len) < 0)
-		return -1;
-	return 1;
+	/* jscan refuses \u0000: no NUL inside. */
+	*kind = 1;
+	return sy_jscan_string(j, scratch, len) < 0 ? WALK_SYNTAX : 0;
 }
 
 enum { RK_STATUS, RK_UUID, RK_REASON, RK_SEQ, RK__N };
 
-/* One entry of "results" at j->pos, into r.  The checks and their order
- * are those of the jansson decoder this replaced (status, uuid, then
- * reason or server_seq); a known key twice is malformed JSON, as jansson
- * with JSON_REJECT_DUPLICATES had it. */
-static int result_scan(struct sy_jscan *j, size_t i, char *scratch, struct sy_proto_result *r,
-		       struct sy_proto_err *err)
+/* One entry of "results" (c: its first byte) into r.  0, or 1 when it is
+ * wrong (err says why), or WALK_SYNTAX.  The checks and their order are
+ * those of the jansson decoder this replaced (status, uuid, then reason or
+ * server_seq); a known key twice is malformed JSON, as jansson with
+ * JSON_REJECT_DUPLICATES had it. */
+static int result_walk(struct sy_jscan *j, int c, size_t i, char *scratch,
+		       struct sy_proto_result *r, struct sy_proto_err *err)
 {
-	static const char *const keys[RK__N] = { "status", "uuid", "reason", "server_seq" };
-	int seen[RK__N] = { 0 }, st = 0, uu = 0, re = 0, sq = 0;
+	static const struct {
+		const char *s;
+		int len;
+	} keys[RK__N] = { { "status", 6 }, { "uuid", 4 }, { "reason", 6 }, { "server_seq", 10 } };
+	int seen[RK__N] = { 0 }, st = 0, uu = 0, re = 0, sq = 0, dup = 0, w;
 	int64_t seq = 0;
 	size_t n = 0;
 	char key[16];
 
 	memset(r, 0, sizeof(*r));
-	sy_jscan_ws(j);
-	if (j->s[j->pos] != '{') {
+	if (c != '{') {
+		if (sy_jscan_value(j, 2) < 0)
+			return WALK_SYNTAX;
 		fail(err, 0, (long)i, "results[%zu]: not an object", i);
-		return -1;
+		return 1;
 	}
-	j->pos++;
-	sy_jscan_ws(j);
-	if (j->s[j->pos] == '}')
-		j->pos++;
-	else
+	w = sy_jscan_enter(j, 2);
+	if (w == 0) {
 		do {
-			int k;
+			int k, klen = sy_jscan_key(j, key, sizeof(key));
 
-			member_key(j, key);
+			if (klen < 0)
+				return WALK_SYNTAX;
+			c = sy_jscan_peek(j);
+			if (c < 0)
+				return WALK_SYNTAX;
 			for (k = 0; k < RK__N; k++)
-				if (strcmp(key, keys[k]) == 0)
+				if (klen == keys[k].len &&
+				    memcmp(key, keys[k].s, (size_t)klen) == 0)
 					break;
-			if (k == RK__N) {
-				sy_jscan_value(j, 1);
-				continue;
+			if (k < RK__N && seen[k]++ && !dup) {
+				fail(err, 0, -1, "body: not JSON (duplicate key \"%s\")",
+				     keys[k].s);
+				dup = 1;
 			}
-			if (seen[k]++) {
-				fail(err, 0, -1, "body: not JSON (duplicate key \"%s\")", keys[k]);
-				return -1;
-			}
+			if (dup)
+				k = RK__N; /* only validated from here: the answer is refused */
+			w = 0;
 			switch (k) {
 			case RK_STATUS:
-				st = result_str(j, scratch, &n);
-				if (st > 0 && status_parse(scratch, &r->status) < 0)
+				w = result_str(j, c, scratch, &n, &st);
+				if (w == 0 && st > 0 && status_parse(scratch, &r->status) < 0)
 					st = -1;
 				break;
 			case RK_UUID:
-				uu = result_str(j, scratch, &n);
-				if (uu > 0 && !sy_proto_uuid_valid(scratch, n))
+				w = result_str(j, c, scratch, &n, &uu);
+				if (w == 0 && uu > 0 && !sy_proto_uuid_valid(scratch, n))
 					uu = -2;
-				if (uu > 0)
+				if (w == 0 && uu > 0)
 					memcpy(r->uuid, scratch, SY_PROTO_UUID_LEN + 1);
 				break;
 			case RK_REASON:
-				re = result_str(j, scratch, &n);
-				if (re > 0)
+				w = result_str(j, c, scratch, &n, &re);
+				if (w == 0 && re > 0)
 					copy_cut(r->reason, sizeof(r->reason), scratch, n);
 				break;
-			default: {
+			case RK_SEQ: {
 				/* 1: an int64 (pos past it); 0: another number (past
 				 * it too); -1: not a number (pos unchanged). */
 				int ki = sy_jscan_int(j, &seq);
 
 				sq = ki == 1 && seq >= 1 ? 1 : -1;
-				if (ki < 0)
-					sy_jscan_value(j, 1);
+				if (ki < 0 && sy_jscan_value(j, 3) < 0)
+					w = WALK_SYNTAX;
 				break;
 			}
+			default:
+				if (sy_jscan_value(j, 3) < 0)
+					w = WALK_SYNTAX;
+				break;
 			}
-		} while (member_next(j));
+			if (w < 0)
+				return w;
+		} while ((w = sy_jscan_next(j, '}')) == 1);
+	}
+	if (w < 0)
+		return WALK_SYNTAX;
+	if (dup)
+		return 1;
 	if (st <= 0) {
 		fail(err, 0, (long)i, "results[%zu].status: not applied, duplicate or rejected", i);
-		return -1;
+		return 1;
 	}
 	if (uu < 0 || (uu == 0 && r->status != SY_PROTO_REJECTED)) {
 		fail(err, 0, (long)i, "results[%zu].uuid: not a lowercase RFC 9562 UUID", i);
-		return -1;
+		return 1;
 	}
 	if (r->status == SY_PROTO_REJECTED) {
 		if (re < 0) {
 			fail(err, 0, (long)i, "results[%zu].reason: not a string", i);
-			return -1;
+			return 1;
 		}
 		return 0;
 	}
 	r->reason[0] = '\0'; /* only a rejection keeps one */
 	if (sq <= 0) {
 		fail(err, 0, (long)i, "results[%zu].server_seq: not an integer >= 1", i);
-		return -1;
+		return 1;
 	}
 	r->server_seq = seq;
 	return 0;
 }
 
+/* The state of one walk of a push answer. */
+struct results_walk {
+	struct sy_jscan j;
+	char *scratch; /* a decoded string (never longer than the text); NULL: out of memory */
+	struct sy_proto_result *r;
+	size_t n, cap;          /* entries of "results" seen (all), room in r */
+	int nomem;              /* r could not grow */
+	int kind;               /* "results": 0 absent, 1 an array, 2 another value */
+	int dup;                /* "results" twice */
+	int bad;                /* an entry is wrong: the first one's error in first */
+	struct sy_proto_err first;
+};
+
+/* Where result i goes, or NULL when it is only validated: past the limit
+ * (the answer is refused), or out of memory (noted). */
+static struct sy_proto_result *result_slot(struct results_walk *w, size_t i)
+{
+	if (!w->scratch || w->nomem || i >= SY_PROTO_MAX_EVENTS)
+		return NULL;
+	if (i == w->cap) {
+		void *p = grow(w->r, &w->cap, sizeof(*w->r), 64, SY_PROTO_MAX_EVENTS);
+
+		if (!p) {
+			w->nomem = 1;
+			return NULL;
+		}
+		w->r = p;
+	}
+	return &w->r[i];
+}
+
+/* The "results" array at j->pos ('['), entry by entry. */
+static int results_entries(struct results_walk *w)
+{
+	struct sy_jscan *j = &w->j;
+	int r = sy_jscan_enter(j, 1);
+
+	if (r == 0) {
+		do {
+			size_t i = w->n++;
+			struct sy_proto_result *res;
+			int c = sy_jscan_peek(j);
+
+			if (c < 0)
+				return WALK_SYNTAX;
+			res = result_slot(w, i);
+			if (!res) {
+				if (sy_jscan_value(j, 2) < 0)
+					return WALK_SYNTAX;
+				continue;
+			}
+			r = result_walk(j, c, i, w->scratch, res, w->bad ? NULL : &w->first);
+			if (r < 0)
+				return r;
+			if (r > 0)
+				w->bad = 1;
+		} while ((r = sy_jscan_next(j, ']')) == 1);
+	}
+	return r < 0 ? WALK_SYNTAX : 0;
+}
+
+static int results_walk(struct results_walk *w)
+{
+	struct sy_jscan *j = &w->j;
+	char key[16];
+	int r = sy_jscan_enter(j, 0);
+
+	if (r == 0) {
+		do {
+			int c, klen = sy_jscan_key(j, key, sizeof(key)), is_results;
+
+			if (klen < 0)
+				return WALK_SYNTAX;
+			c = sy_jscan_peek(j);
+			if (c < 0)
+				return WALK_SYNTAX;
+			is_results = klen == 7 && memcmp(key, "results", 7) == 0;
+			r = 0;
+			if (!is_results || w->kind) {
+				w->dup = w->dup || is_results;
+				if (sy_jscan_value(j, 1) < 0)
+					return WALK_SYNTAX;
+			} else if (c == '[') {
+				w->kind = 1;
+				r = results_entries(w);
+			} else {
+				w->kind = 2;
+				if (sy_jscan_value(j, 1) < 0)
+					return WALK_SYNTAX;
+			}
+			if (r < 0)
+				return r;
+		} while ((r = sy_jscan_next(j, '}')) == 1);
+	}
+	if (r < 0)
+		return WALK_SYNTAX;
+	return doc_end(j);
+}
+
 /* The push answer is decoded on the client's critical path, once per
- * batch of up to 1000: walked with the scanner of the batch decoder
+ * batch of up to 1000: walked once with the scanner of the batch decoder
  * (jscan.h) instead of building a jansson tree of 4000 values. */
 int sy_proto_results_decode(const char *buf, size_t len, struct sy_proto_result **out, size_t *n,
 			    struct sy_proto_err *err)
 {
-	struct sy_jscan j = { buf, len, 0, NULL };
-	struct sy_proto_result *r = NULL;
-	char *scratch = NULL;
-	size_t cnt = 0, arr_at = 0;
-	int kind = 0; /* "results": 0 absent, 1 an array, 2 another value */
-	char key[16];
-	int rc = SY_ERR_PROTO;
+	struct results_walk w;
+	int r, rc = SY_ERR_PROTO;
 
 	err_clear(err);
-	if (scan_object(&j, SY_PROTO_MAX_RESPONSE, err) < 0)
+	memset(&w, 0, sizeof(w));
+	w.j.s = buf;
+	w.j.n = len;
+	if (doc_begin(&w.j, SY_PROTO_MAX_RESPONSE, err) < 0)
 		return SY_ERR_PROTO;
-	/* Pass 2: the members. */
-	j.pos++;
-	sy_jscan_ws(&j);
-	if (buf[j.pos] == '}')
-		j.pos++;
-	else
-		do {
-			member_key(&j, key);
-			if (strcmp(key, "results") == 0) {
-				if (kind) {
-					fail(err, 400, -1, "body: not JSON (duplicate key \"results\")");
-					return SY_ERR_PROTO;
-				}
-				kind = buf[j.pos] == '[' ? 1 : 2;
-				arr_at = j.pos;
-			}
-			sy_jscan_value(&j, 1);
-		} while (member_next(&j));
-	if (kind != 1) {
+	w.scratch = malloc(len + 1); /* NULL: the walk only validates (nomem below) */
+	r = results_walk(&w);
+	/* The answer, in the order of the decoder this replaced: a syntax
+	 * error, "results" twice, missing, too long, out of memory, then the
+	 * first wrong entry. */
+	if (r < 0) {
+		fail(err, 400, -1, "body: not JSON (byte %zu: %s)", w.j.pos, w.j.why);
+		goto out;
+	}
+	if (w.dup) {
+		fail(err, 400, -1, "body: not JSON (duplicate key \"results\")");
+		goto out;
+	}
+	if (w.kind != 1) {
 		fail(err, 0, -1, "results: missing or not an array");
-		return SY_ERR_PROTO;
+		goto out;
 	}
-	/* Count, then decode. */
-	j.pos = arr_at + 1;
-	sy_jscan_ws(&j);
-	if (buf[j.pos] != ']')
-		do {
-			sy_jscan_value(&j, 1);
-			cnt++;
-		} while (member_next(&j) && cnt <= SY_PROTO_MAX_EVENTS);
-	if (cnt > SY_PROTO_MAX_EVENTS) {
+	if (w.n > SY_PROTO_MAX_EVENTS) {
 		fail(err, 0, -1, "results: more than %d entries", SY_PROTO_MAX_EVENTS);
-		return SY_ERR_PROTO;
+		goto out;
 	}
-	r = calloc(cnt ? cnt : 1, sizeof(*r));
-	scratch = malloc(len + 1); /* a decoded string is never longer than the text */
-	if (!r || !scratch) {
+	if (!w.scratch || w.nomem || (!w.r && !(w.r = calloc(1, sizeof(*w.r))))) {
 		rc = SY_ERR_NOMEM;
 		goto out;
 	}
-	j.pos = arr_at + 1;
-	for (size_t i = 0; i < cnt; i++) {
-		if (result_scan(&j, i, scratch, &r[i], err) < 0)
-			goto out;
-		member_next(&j);
+	if (w.bad) {
+		if (err)
+			*err = w.first;
+		goto out;
 	}
-	*out = r;
-	*n = cnt;
-	r = NULL;
+	*out = w.r;
+	*n = w.n;
+	w.r = NULL;
 	rc = SY_OK;
 out:
-	free(scratch);
-	free(r);
+	free(w.scratch);
+	free(w.r);
 	return rc;
 }
 

@@ -14,6 +14,43 @@
 #include "sy/proto.h"
 #include "common/testutil.h"
 
+/* Allocation failures (STYLE.md section 10): test_proto.cmake links this
+ * test with --wrap for malloc, calloc and realloc, so the decoders' calls
+ * come here; alloc_fail_in > 0 fails the allocation that many calls from
+ * now (once), 0 fails none. */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+
+static long alloc_fail_in;
+static int alloc_failed;
+
+static int alloc_fails(void)
+{
+	if (alloc_fail_in == 0 || --alloc_fail_in > 0)
+		return 0;
+	alloc_failed = 1;
+	return 1;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	return alloc_fails() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return alloc_fails() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return alloc_fails() ? NULL : __real_realloc(p, n);
+}
+
 #define U1 "0193b2c4-8a3e-7c1d-9f00-5a6b7c8d9e0f"
 #define U2 "0193b2c4-8a3e-7c1d-9f00-5a6b7c8d9e10"
 
@@ -279,6 +316,198 @@ static void batch_decode__limits(void **state)
 	free(body);
 }
 
+/* A body of pre, then n events that are fine by themselves, then post. */
+static char *events_body(const char *pre, int n, const char *post, size_t *len)
+{
+	size_t cap = strlen(pre) + strlen(post) + (size_t)n * 100 + 1, o;
+	char *body = malloc(cap);
+
+	assert_non_null(body);
+	o = (size_t)snprintf(body, cap, "%s", pre);
+	for (int i = 0; i < n; i++)
+		o += (size_t)snprintf(body + o, cap - o,
+				      "%s{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-%012d\",\"seq\":%d,"
+				      "\"type\":\"t\",\"payload\":{}}",
+				      i ? "," : "", i, i + 1);
+	o += (size_t)snprintf(body + o, cap - o, "%s", post);
+	*len = o;
+	return body;
+}
+
+#define NO_SYNTAX SIZE_MAX
+
+/* A syntax error anywhere is a 400, whatever else is wrong; other problems
+ * of the whole document are answered in a fixed order (station, then
+ * events, then a duplicate key in an event), wherever they are in the
+ * text.  The decoder finds them all in one walk, so this order is its
+ * choice at the end, not the order of the text. */
+static void batch_decode__precedence_table(void **state)
+{
+	static const struct {
+		const char *pre;
+		int n; /* events between pre and post */
+		const char *post;
+		int status; /* 0: decoded */
+		long index;
+		const char *detail; /* its start; for a syntax error, why */
+		size_t back;	    /* syntax error: at the body's length - back */
+	} t[] = {
+		/* Syntax errors win. */
+		{ "{\"station\":\"S\",\"events\":[", 1001, "],}", 400, -1, "expected a string", 1 },
+		{ "{\"station\":\"S\",\"events\":[", 1001, "] x", 400, -1, "expected ',' or '}'",
+		  1 },
+		{ "{\"events\":[", 1001, "]}x", 400, -1, "text after the value", 1 },
+		{ "{\"station\":\"S\",\"station\":\"T\",\"events\":[", 1, "]", 400, -1,
+		  "unexpected end of text", 0 },
+		{ "{\"station\":\"S\",\"events\":[{\"seq\":1,\"seq\":2},", 1, ",01]}", 400, -1,
+		  "expected ',' or ']'", 3 },
+		{ "{\"events\":[1,]}", 0, "", 400, -1, "bad number", 2 },
+		/* Then a duplicate key in the document (the first one). */
+		{ "{\"station\":\"S\",\"events\":[", 1001, "],\"station\":\"T\"}", 400, -1,
+		  "body: not JSON (duplicate key \"station\")", NO_SYNTAX },
+		{ "{\"events\":[],\"station\":\"S\",\"station\":\"T\",\"events\":[]}", 0, "", 400,
+		  -1, "body: not JSON (duplicate key \"station\")", NO_SYNTAX },
+		{ "{\"station\":null,\"events\":[{}],\"station\":\"S\"}", 0, "", 400, -1,
+		  "body: not JSON (duplicate key \"station\")", NO_SYNTAX },
+		{ "{\"events\":[{\"seq\":1,\"seq\":2}],\"events\":[],\"station\":7}", 0, "", 400,
+		  -1, "body: not JSON (duplicate key \"events\")", NO_SYNTAX },
+		/* Then station, wherever it is. */
+		{ "{\"events\":[", 1001, "]}", 400, -1, "station: missing", NO_SYNTAX },
+		{ "{\"events\":[{\"seq\":1,\"seq\":2}],\"station\":\"\"}", 0, "", 400, -1,
+		  "station: not 1..63 bytes of text", NO_SYNTAX },
+		{ "{\"station\":5}", 0, "", 400, -1, "station: not 1..63 bytes of text",
+		  NO_SYNTAX },
+		{ "{\"events\":\"x\"}", 0, "", 400, -1, "station: missing", NO_SYNTAX },
+		/* Then events: missing, not an array, empty, too many. */
+		{ "{\"events\":{\"a\":1},\"station\":\"S\"}", 0, "", 400, -1,
+		  "events: not an array", NO_SYNTAX },
+		{ "{\"events\":null,\"station\":\"S\"}", 0, "", 400, -1, "events: not an array",
+		  NO_SYNTAX },
+		{ "{\"events\":[],\"station\":\"S\"}", 0, "", 400, -1, "events: empty", NO_SYNTAX },
+		{ "{\"station\":\"S\",\"events\":[{\"seq\":1,\"seq\":2},", 1000, "]}", 413, -1,
+		  "events: 1001 entries, at most 1000 per batch", NO_SYNTAX },
+		{ "{\"station\":\"S\",\"events\":[", 2500, "]}", 413, -1,
+		  "events: 2500 entries, at most 1000 per batch", NO_SYNTAX },
+		/* Then the first event with a key twice. */
+		{ "{\"station\":\"S\",\"events\":[", 2,
+		  ",{\"type\":\"a\",\"type\":\"b\"},{\"uuid\":1,\"uuid\":2}]}", 400, 2,
+		  "events[2]: not JSON (a duplicate key)", NO_SYNTAX },
+		/* Fine: events before station, keys written with escapes. */
+		{ "{\"events\":[", 3, "],\"station\":\"S\"}", 0, -1, "", NO_SYNTAX },
+		{ "{\"future\":[{\"station\":1}],\"st\\u0061tion\":\"S\",\"events\":[", 1000, "]}",
+		  0, -1, "", NO_SYNTAX },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct sy_proto_batch b = SY_PROTO_BATCH_INIT;
+		struct sy_proto_err err;
+		size_t len = 0;
+		char *body = events_body(t[i].pre, t[i].n, t[i].post, &len);
+		int rc = sy_proto_batch_decode(body, len, &b, &err);
+		char want[256];
+
+		if (t[i].back != NO_SYNTAX)
+			snprintf(want, sizeof(want), "body: not JSON (byte %zu: %s)",
+				 len - t[i].back, t[i].detail);
+		else
+			snprintf(want, sizeof(want), "%s", t[i].detail);
+		if (strncmp(err.detail, want, strlen(want)) != 0 ||
+		    (t[i].status == 0 && err.detail[0]))
+			fail_msg("case %zu: detail \"%s\", want \"%s\"", i, err.detail, want);
+		assert_int_equal(rc, t[i].status ? SY_ERR_PROTO : SY_OK);
+		assert_int_equal(err.http_status, t[i].status);
+		assert_int_equal(err.index, t[i].index);
+		if (t[i].status) {
+			assert_null(b.ev);
+			assert_null(b.priv);
+		} else {
+			assert_string_equal(b.station, "S");
+			assert_int_equal(b.n, (size_t)t[i].n);
+			assert_string_equal(b.ev[t[i].n - 1].reject, "");
+			assert_int_equal(b.ev[t[i].n - 1].seq, t[i].n);
+		}
+		sy_proto_batch_fini(&b);
+		free(body);
+	}
+	/* Nesting too deep in the 1002nd event: a syntax error too, at the
+	 * bracket at depth 128 (the payload's value is at depth 3). */
+	{
+		struct sy_proto_batch b = SY_PROTO_BATCH_INIT;
+		struct sy_proto_err err;
+		size_t len = 0, at;
+		char *body = events_body("{\"station\":\"S\",\"events\":[", 1001,
+					 ",{\"payload\":", &len);
+		char want[96];
+
+		body = realloc(body, len + 400 + 4);
+		assert_non_null(body);
+		at = len + 125;
+		memset(body + len, '[', 200);
+		memset(body + len + 200, ']', 200);
+		memcpy(body + len + 400, "}]}", 3);
+		assert_int_equal(sy_proto_batch_decode(body, len + 403, &b, &err), SY_ERR_PROTO);
+		assert_int_equal(err.http_status, 400);
+		snprintf(want, sizeof(want), "body: not JSON (byte %zu: nested too deeply)", at);
+		assert_string_equal(err.detail, want);
+		free(body);
+	}
+}
+
+/* Out of memory at each allocation in turn: SY_ERR_NOMEM (500, "out of
+ * memory") with the batch left empty and nothing leaked, or the same
+ * decode as without the failure.  A syntax error or a refusal of the
+ * document is still answered as such when memory runs out. */
+static void batch_decode__out_of_memory(void **state)
+{
+	struct sy_proto_batch ref = SY_PROTO_BATCH_INIT;
+	struct sy_proto_err err;
+	size_t len = 0;
+	char *body = events_body("{\"station\":\"S\",\"events\":[", 1000, "]}", &len);
+	int done = 0;
+
+	(void)state;
+	assert_int_equal(sy_proto_batch_decode(body, len, &ref, &err), SY_OK);
+	for (long k = 1; !done; k++) {
+		struct sy_proto_batch b = SY_PROTO_BATCH_INIT;
+		int rc;
+
+		alloc_failed = 0;
+		alloc_fail_in = k;
+		rc = sy_proto_batch_decode(body, len, &b, &err);
+		alloc_fail_in = 0;
+		done = !alloc_failed;
+		if (rc == SY_ERR_NOMEM) {
+			assert_true(alloc_failed);
+			assert_int_equal(err.http_status, 500);
+			assert_string_equal(err.detail, "out of memory");
+			assert_null(b.ev);
+			assert_null(b.priv);
+			continue;
+		}
+		assert_int_equal(rc, SY_OK);
+		assert_int_equal(b.n, ref.n);
+		assert_string_equal(b.ev[999].payload, ref.ev[999].payload);
+		assert_string_equal(b.ev[999].uuid, ref.ev[999].uuid);
+		sy_proto_batch_fini(&b);
+	}
+	sy_proto_batch_fini(&ref);
+	free(body);
+	/* A first failure (the arena) under a syntax error, and a second
+	 * (the events) under too many events: the document's answers. */
+	body = events_body("{\"station\":\"S\",\"events\":[", 1, "]", &len);
+	alloc_fail_in = 1;
+	assert_int_equal(sy_proto_batch_decode(body, len, &ref, &err), SY_ERR_PROTO);
+	alloc_fail_in = 0;
+	assert_int_equal(err.http_status, 400);
+	free(body);
+	body = events_body("{\"station\":\"S\",\"events\":[", 1001, "]}", &len);
+	alloc_fail_in = 2;
+	assert_int_equal(sy_proto_batch_decode(body, len, &ref, &err), SY_ERR_PROTO);
+	assert_int_equal(err.http_status, 413);
+	alloc_fail_in = 0;
+	free(body);
+}
+
 static void results__round_trip_and_match(void **state)
 {
 	struct sy_proto_result r[3], *back = NULL;
@@ -351,6 +580,17 @@ static void results_decode__table(void **state)
 		{ "{\"results\":[{\"uuid\":\"" U1 "\",\"status\":\"applied\",\"server_seq\":1}] x",
 		  "body: not JSON" },
 		{ "[]", "body: not a JSON object" },
+		/* The order of the answers (the first wrong entry, after the
+		 * whole document's problems, after any syntax error). */
+		{ "{\"results\":[{\"status\":\"x\"}],\"results\":[]}",
+		  "body: not JSON (duplicate key \"results\")" },
+		{ "{\"results\":[],\"results\":[]} x", "body: not JSON (byte 28: text after" },
+		{ "{\"results\":[{\"status\":\"x\"},{\"status\":\"applied\",\"status\":1}]}",
+		  "results[0].status: not applied, duplicate or rejected" },
+		{ "{\"results\":[{\"status\":\"rejected\",\"status\":1},{\"status\":\"x\"}]}",
+		  "body: not JSON (duplicate key \"status\")" },
+		{ "{\"results\":[{\"status\":\"x\"},1,]}", "body: not JSON (byte 29: bad number)" },
+		{ "{\"x\":[{\"results\":1}]}", "results: missing or not an array" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -366,6 +606,62 @@ static void results_decode__table(void **state)
 			fail_msg("case %zu: detail \"%s\", want \"%s\"", i, err.detail,
 				 t[i].detail);
 	}
+}
+
+/* 1000 results decode, 1001 are refused whatever comes after; out of
+ * memory at each allocation in turn is SY_ERR_NOMEM with *out untouched,
+ * or the same decode. */
+static void results_decode__too_many_and_out_of_memory(void **state)
+{
+	size_t cap = 128 * 1002, o = 0, n = 0;
+	char *in = malloc(cap);
+	struct sy_proto_result *r = NULL;
+	struct sy_proto_err err;
+	int done = 0;
+
+	(void)state;
+	assert_non_null(in);
+	o = (size_t)snprintf(in, cap, "{\"results\":[");
+	for (int i = 0; i < 1001; i++)
+		o += (size_t)snprintf(in + o, cap - o,
+				      "%s{\"uuid\":\"0193b2c4-8a3e-7c1d-9f00-%012d\","
+				      "\"status\":\"applied\",\"server_seq\":%d}",
+				      i ? "," : "", i, i + 1);
+	o += (size_t)snprintf(in + o, cap - o, "],\"more\":{\"results\":0}}");
+	assert_int_equal(sy_proto_results_decode(in, o, &r, &n, &err), SY_ERR_PROTO);
+	assert_string_equal(err.detail, "results: more than 1000 entries");
+	assert_null(r);
+	/* Cut to 1000: the 1001st entry, then the comma before it. */
+	o = (size_t)(strstr(in, "000000001000\"") - in);
+	while (in[o] != '{')
+		o--;
+	o--;
+	o += (size_t)snprintf(in + o, cap - o, "]}");
+	assert_int_equal(sy_proto_results_decode(in, o, &r, &n, &err), SY_OK);
+	assert_int_equal(n, 1000);
+	assert_int_equal(r[999].server_seq, 1000);
+	free(r);
+	for (long k = 1; !done; k++) {
+		struct sy_proto_result *r2 = NULL;
+		size_t n2 = 77;
+		int rc;
+
+		alloc_failed = 0;
+		alloc_fail_in = k;
+		rc = sy_proto_results_decode(in, o, &r2, &n2, &err);
+		alloc_fail_in = 0;
+		done = !alloc_failed;
+		if (rc == SY_ERR_NOMEM) {
+			assert_null(r2);
+			assert_int_equal(n2, 77);
+			continue;
+		}
+		assert_int_equal(rc, SY_OK);
+		assert_int_equal(n2, 1000);
+		assert_int_equal(r2[999].server_seq, 1000);
+		free(r2);
+	}
+	free(in);
 }
 
 /* What the decoder skips (unknown members at any depth) and what it
@@ -570,6 +866,9 @@ int main(void)
 		cmocka_unit_test(batch_decode__per_event_rejects_table),
 		cmocka_unit_test(batch_decode__deep_nesting_refused),
 		cmocka_unit_test(batch_decode__limits),
+		cmocka_unit_test(batch_decode__precedence_table),
+		cmocka_unit_test(batch_decode__out_of_memory),
+		cmocka_unit_test(results_decode__too_many_and_out_of_memory),
 		cmocka_unit_test(results__round_trip_and_match),
 		cmocka_unit_test(results_decode__table),
 		cmocka_unit_test(results_decode__skips_unknown_and_decodes_escapes),

@@ -451,13 +451,17 @@ static enum MHD_Result events_finish(struct sy_central_server *s, struct MHD_Con
 		return respond_error(s, conn, method, url, 400, "malformed",
 				     "body: gzip stream cut short", 0, r->station);
 	rc = sy_proto_batch_decode(r->body ? r->body : "", r->len, &b, &err);
-	if (rc < 0)
-		return respond_error(s, conn, method, url,
-				     rc == SY_ERR_NOMEM ? 503 : err.http_status,
-				     rc == SY_ERR_NOMEM	      ? "unavailable"
-				     : err.http_status == 413 ? "too_large"
-							      : "malformed",
+	if (rc < 0) {
+		/* Out of memory: try again later; a fault of the decoder
+		 * itself (SY_ERR_BUG, 500): the protocol's 5xx code. */
+		int st = rc == SY_ERR_NOMEM ? 503 : err.http_status;
+
+		return respond_error(s, conn, method, url, st,
+				     st >= 500	? "unavailable"
+				     : st == 413 ? "too_large"
+						 : "malformed",
 				     err.detail, rc == SY_ERR_NOMEM ? 5 : 0, r->station);
+	}
 	if (strcmp(b.station, r->station) != 0) {
 		ret = respond_error(s, conn, method, url, 403, "forbidden",
 				    "station: the token belongs to another station", 0, r->station);

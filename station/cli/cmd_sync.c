@@ -481,12 +481,13 @@ static int ack_batch(struct sync_run *r, struct batch *b)
 static int push_all(struct sync_run *r)
 {
 	struct batch *cur = r->slot[0], *prev = NULL, *next;
-	struct pusher p;
+	struct pusher p = { .threaded = false };
 	int64_t after = 0;
 	int rc, arc;
 
-	pusher_start(&p);
 	rc = read_batch(r, cur, &after);
+	if (rc == QC_EXIT_OK && cur->n > 0) /* a thread only when there is work */
+		pusher_start(&p);
 	while (rc == QC_EXIT_OK && cur->n > 0) {
 		if (stopped(r)) {
 			arc = prev ? ack_batch(r, prev) : QC_EXIT_OK;

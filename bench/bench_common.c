@@ -37,6 +37,30 @@ int bench_parse_count(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+int bench_args(int argc, char **argv, const char *prog, uint64_t max, uint64_t quick_n,
+	       uint64_t *n, bool *json, void (*usage)(FILE *f))
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--n") && i + 1 < argc) {
+			if (bench_parse_count(argv[++i], max, n) < 0) {
+				fprintf(stderr, "%s: --n wants a positive count\n", prog);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--quick")) {
+			*n = quick_n;
+		} else if (!strcmp(argv[i], "--json")) {
+			*json = true;
+		} else if (!strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	return -1;
+}
+
 double bench_per_s(size_t n, uint64_t ns)
 {
 	return ns ? (double)n * 1e9 / (double)ns : 0.0;

@@ -4,8 +4,10 @@
 #ifndef QC_BENCH_COMMON_H
 #define QC_BENCH_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <sqlite3.h>
 
@@ -22,6 +24,12 @@ struct bench_figures {
 /* A count given on the command line ("--n 2000"): 1..max (0 = no max);
  * 0, or -1 when s is not such a number. */
 int bench_parse_count(const char *s, uint64_t max, uint64_t *out);
+
+/* The options of a benchmark that takes only these: --n N (1..max, 0 = no
+ * max), --quick (n = quick_n), --json, --help.  -1 to run; else the exit
+ * status (0 after --help, 2 after a bad option, with usage printed). */
+int bench_args(int argc, char **argv, const char *prog, uint64_t max, uint64_t quick_n,
+	       uint64_t *n, bool *json, void (*usage)(FILE *f));
 
 /* Operations per second for n operations taking ns in all. */
 double bench_per_s(size_t n, uint64_t ns);

@@ -643,11 +643,6 @@ out:
 	return rc;
 }
 
-static int parse_count(const char *s, uint64_t *out)
-{
-	return bench_parse_count(s, 0, out);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: bench_fh_parse [--n N] [--quick] [--json]\n"
@@ -670,23 +665,11 @@ int main(int argc, char **argv)
 	unsigned bad = 0;
 	int rc = 1;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--n") && i + 1 < argc) {
-			if (parse_count(argv[++i], &n) < 0) {
-				fprintf(stderr, "bench_fh_parse: --n wants a positive count\n");
-				return 2;
-			}
-		} else if (!strcmp(argv[i], "--quick")) {
-			n = QUICK_N;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else {
-			usage(stderr);
-			return 2;
-		}
+	{
+		int ex = bench_args(argc, argv, "bench_fh_parse", 0, QUICK_N, &n, &json, usage);
+
+		if (ex >= 0)
+			return ex;
 	}
 
 	c = calloc(1, sizeof(*c));

@@ -306,23 +306,11 @@ int main(int argc, char **argv)
 	bool json = false;
 	int rounds = ROUNDS, rc = 1;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--n") && i + 1 < argc) {
-			if (bench_parse_count(argv[++i], 0, &n) < 0) {
-				fprintf(stderr, "bench_proto: --n wants a positive count\n");
-				return 2;
-			}
-		} else if (!strcmp(argv[i], "--quick")) {
-			n = QUICK_N;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else {
-			usage(stderr);
-			return 2;
-		}
+	{
+		int ex = bench_args(argc, argv, "bench_proto", 0, QUICK_N, &n, &json, usage);
+
+		if (ex >= 0)
+			return ex;
 	}
 	if (make_batch(&batch) < 0 || make_results(&batch, &answer) < 0 ||
 	    check(&batch, &answer) < 0)

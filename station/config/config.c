@@ -80,6 +80,7 @@ void st_config_defaults(struct st_config *cfg)
 	cfg->printer.retry_max_ms = 60000;
 	cfg->printer.status_timeout_ms = 3000;
 	cfg->printer.io_timeout_ms = 10000;
+	cfg->printer.qc_tag = ST_QC_TAG_NO; /* docs/configuration.md says why */
 	cfg->sync.batch_size = 500;
 	cfg->sync.page_size = 500;
 	cfg->sync.connect_timeout_ms = 10000;
@@ -352,6 +353,17 @@ static int on_printer(struct parse_state *ps, const char *k, const char *v)
 		if (strcmp(v, "on") && strcmp(v, "off"))
 			return fail(ps, "'status' is on or off, not '%s'", v);
 		p->status = !strcmp(v, "on");
+		return 1;
+	}
+	if (!strcmp(k, "qc_tag")) {
+		if (!strcmp(v, "pass"))
+			p->qc_tag = ST_QC_TAG_PASS;
+		else if (!strcmp(v, "all"))
+			p->qc_tag = ST_QC_TAG_ALL;
+		else if (!strcmp(v, "no"))
+			p->qc_tag = ST_QC_TAG_NO;
+		else
+			return fail(ps, "'qc_tag' is pass, all or no, not '%s'", v);
 		return 1;
 	}
 	if (!strcmp(k, "retry_min_ms"))

@@ -28,6 +28,13 @@ enum st_usb_mode {
 	ST_USB_OFF = 2,
 };
 
+/* [printer] qc_tag: which recorded inspections queue an item-qc-tag. */
+enum st_qc_tag {
+	ST_QC_TAG_NO = 0,   /* none (the default: a tag comes from 'label print') */
+	ST_QC_TAG_PASS = 1, /* passed inspections */
+	ST_QC_TAG_ALL = 2,  /* passed and failed (FAIL, HOLD) */
+};
+
 /* [printer]: the label printer and its queue (docs/configuration.md,
  * docs/printing.md). */
 struct st_config_printer {
@@ -41,6 +48,7 @@ struct st_config_printer {
 	int retry_max_ms;       /* retry_max_ms: the wait doubles up to this */
 	int status_timeout_ms;  /* status_timeout_ms: no answer by then = not ready */
 	int io_timeout_ms;      /* io_timeout_ms: connect / write without progress */
+	enum st_qc_tag qc_tag;  /* qc_tag: pass, all or no */
 };
 
 /* A role bound to a device: [devices] ROLE = IDENTITY-KEY. */

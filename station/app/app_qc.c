@@ -7,14 +7,27 @@
  * it into the audit chain), the item's new status and an "inspection"
  * outbox event; the UI gets "checklist", "inspection", "prompt", "notice"
  * and "error" events (docs/data-formats.md).  Rules: QC-01..QC-05.
+ *
+ * With [printer] qc_tag = pass or all, the item's QC tag (item-qc-tag) is
+ * a label job of the same transaction: no inspection is committed without
+ * its job, no job outlives a rolled-back inspection.  Data that does not
+ * fit the template (a serial longer than the tag takes) does not stop the
+ * inspection: it is recorded, and a "print" event with state "not_queued"
+ * says why (docs/printing.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "lb/buf.h"
+#include "lb/data.h"
 #include "st/err.h"
 #include "st/events.h"
+#include "st/labelmake.h"
 #include "st/log.h"
+#include "st/printq.h"
+#include "st/store_print.h"
 
 #include "app-int.h"
 #include "embedded.h"
@@ -243,6 +256,150 @@ static void to_store(struct st_app *app, const struct st_qc_record *r,
 	}
 }
 
+/* ---- the item's QC tag ([printer] qc_tag) ------------------------------------ */
+
+#define QC_TAG_TEMPLATE "item-qc-tag"
+
+/* What the tag says of the result: PASS; HOLD for an item held; FAIL for
+ * the other failures (rework, scrap). */
+static const char *tag_result(const struct st_qc_record *r)
+{
+	if (r->outcome == ST_QC_OUT_PASS)
+		return "PASS";
+	return r->disposition == ST_QC_DISP_HOLD ? "HOLD" : "FAIL";
+}
+
+static bool tag_wanted(const struct st_app *app, const struct st_qc_record *r)
+{
+	switch (app->cfg->printer.qc_tag) {
+	case ST_QC_TAG_PASS:
+		return r->outcome == ST_QC_OUT_PASS;
+	case ST_QC_TAG_ALL:
+		return true;
+	case ST_QC_TAG_NO:
+		break;
+	}
+	return false;
+}
+
+/* The size the order line asks for: its "size" option, else a chain
+ * length ("450 mm"); "" when none (or no order line). */
+static int tag_size(struct st_app *app, char *buf, size_t cap)
+{
+	const struct st_line *line = NULL;
+	const char *size = NULL, *len = NULL;
+	int rc;
+
+	buf[0] = '\0';
+	if (!app->qc_item.order_number[0] || !app->qc_item.line_no)
+		return ST_OK;
+	rc = st_store_order_by_number(app->store, app->qc_item.order_number, app->order);
+	if (rc == ST_ERR_NOTFOUND)
+		return ST_OK;
+	if (rc < 0)
+		return rc;
+	for (unsigned i = 0; i < app->order->n_line; i++)
+		if (app->order->line[i].line_no == app->qc_item.line_no)
+			line = &app->order->line[i];
+	for (unsigned i = 0; line && i < line->n_opt; i++) {
+		if (!strcmp(line->opt[i].name, "size"))
+			size = line->opt[i].value;
+		else if (!strcmp(line->opt[i].name, "chain_length_mm"))
+			len = line->opt[i].value;
+	}
+	if (size)
+		snprintf(buf, cap, "%s", size);
+	else if (len)
+		snprintf(buf, cap, "%s mm", len);
+	return ST_OK;
+}
+
+static int tag_set(struct lb_data *d, const char *name, const char *v)
+{
+	return lb_data_set(d, name, v, strlen(v)) < 0 ? ST_ERR_NOMEM : ST_OK;
+}
+
+/* Queue the item's QC tag for inspection id in the open transaction, when
+ * [printer] qc_tag asks for one.  Store errors are returned (the caller
+ * rolls the inspection back with it); a tag the template refuses is
+ * reported ("print" event, warning) and returns 0. */
+static int queue_tag(struct st_app *app, const struct st_qc_record *r, int64_t id)
+{
+	struct lb_buf doc = LB_BUF_INIT;
+	struct lb_data *d = NULL;
+	enum lb_format fmt = LB_FMT_ZPL;
+	char size[300], date[16], entity[96], err[400] = "", uuid[37] = "";
+	time_t secs = (time_t)(r->finished_ms / 1000);
+	int64_t job = 0;
+	struct tm tm;
+	int rc;
+
+	if (!tag_wanted(app, r))
+		return ST_OK;
+	rc = tag_size(app, size, sizeof(size));
+	if (rc < 0)
+		return rc;
+	if (!gmtime_r(&secs, &tm) || !strftime(date, sizeof(date), "%Y-%m-%d", &tm))
+		return ST_ERR_BUG;
+	rc = lb_data_new(&d) < 0 ? ST_ERR_NOMEM : ST_OK;
+	if (rc == ST_OK)
+		rc = tag_set(d, "serial", r->serial);
+	if (rc == ST_OK)
+		rc = tag_set(d, "sku", r->sku);
+	if (rc == ST_OK && size[0])
+		rc = tag_set(d, "size", size);
+	if (rc == ST_OK)
+		rc = tag_set(d, "qc_date", date);
+	if (rc == ST_OK)
+		rc = tag_set(d, "result", tag_result(r));
+	if (rc == ST_OK)
+		rc = st_label_make(app->cfg, QC_TAG_TEMPLATE, d, &doc, &fmt, err, sizeof(err));
+	snprintf(entity, sizeof(entity), "item:%s", r->serial);
+	if (rc == ST_ERR_ARG || rc == ST_ERR_CONFIG || rc == ST_ERR_NOTFOUND) {
+		st_log(app->log, LOG_WARNING, "inspection %lld of %s: no QC tag queued: %s",
+		       (long long)id, r->serial, err);
+		app_queue(app, "print",
+			  json_pack("{s:n, s:s, s:s, s:s, s:I, s:s, s:s}", "job", "printer",
+				    app->cfg->printer.name, "template", QC_TAG_TEMPLATE, "entity",
+				    entity, "inspection_id", (json_int_t)id, "state", "not_queued",
+				    "error", err));
+		rc = ST_OK;
+		goto out;
+	}
+	if (rc < 0)
+		goto out;
+	{
+		struct st_label_job_new j = {
+			.printer = app->cfg->printer.name,
+			.template_name = QC_TAG_TEMPLATE,
+			.entity = entity,
+			.format = lb_format_name(fmt),
+			.payload = (const uint8_t *)doc.data,
+			.len = doc.len,
+			.ts_ms = r->finished_ms,
+		};
+
+		rc = st_store_label_job_add(app->store, &j, &job, uuid);
+	}
+	if (rc < 0)
+		goto out;
+	st_log(app->log, LOG_INFO, "inspection %lld of %s: QC tag queued as job %lld on %s",
+	       (long long)id, r->serial, (long long)job, app->cfg->printer.name);
+	app_queue(app, "print",
+		  json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "job", (json_int_t)job,
+			    "uuid", uuid, "printer", app->cfg->printer.name, "template",
+			    QC_TAG_TEMPLATE, "entity", entity, "inspection_id", (json_int_t)id,
+			    "result", tag_result(r), "state", "queued"));
+	/* Printed from the poll loop, after this step commits: never waited
+	 * for here (a rolled-back step only makes the queue look once). */
+	if (app->printq)
+		st_printq_kick(app->printq);
+out:
+	lb_data_free(d);
+	lb_buf_fini(&doc);
+	return rc;
+}
+
 static int write_inspection(struct st_app *app, const struct st_qc_record *r)
 {
 	int64_t id = 0;
@@ -262,6 +419,9 @@ static int write_inspection(struct st_app *app, const struct st_qc_record *r)
 		       st_qc_outcome_name(r->outcome), r->disposition ? ", " : "",
 		       r->disposition ? st_qc_disposition_name(r->disposition) : "");
 		app_queue(app, "inspection", record_json(r, id));
+		/* The tag in the same transaction: if its job cannot be
+		 * stored, the inspection is rolled back with it. */
+		rc = queue_tag(app, r, id);
 	}
 	return rc;
 }

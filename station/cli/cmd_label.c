@@ -26,12 +26,15 @@
 #include "lb/verify.h"
 #include "lb/zpl.h"
 #include "st/barcode.h"
+#include "st/err.h"
+#include "st/labelmake.h"
 #include "st/qc.h"
 #include "cli-int.h"
 
 #define DATA_FILE_MAX (1u << 20)
 
-/* The templates of data/labels/, embedded at build time (sources.cmake). */
+/* The templates of data/labels/, embedded at build time (sources.cmake);
+ * st_label_builtin() parses one by name. */
 extern const struct qc_embedded_file qc_label_files[];
 extern const size_t qc_label_files_n;
 
@@ -102,29 +105,22 @@ out:
 	return QC_EXIT_OK;
 }
 
-static const struct qc_embedded_file *builtin(const char *name)
-{
-	char want[64];
-
-	snprintf(want, sizeof(want), "%s.json", name);
-	for (size_t i = 0; i < qc_label_files_n; i++)
-		if (!strcmp(qc_label_files[i].name, want))
-			return &qc_label_files[i];
-	return NULL;
-}
-
 /* A built-in template by name, or a template file (a path: has '/' or ends
  * in .json). */
 static int load_template(const char *name, struct lb_template **out)
 {
-	const struct qc_embedded_file *f = builtin(name);
 	char err[400];
 	char *buf = NULL;
 	size_t n = 0;
 	int rc;
 
-	if (f) {
-		rc = lb_template_parse((const char *)f->data, f->len, f->name, out, err, sizeof(err));
+	if (st_label_builtin_exists(name)) {
+		rc = st_label_builtin(name, out, err, sizeof(err));
+		if (rc < 0) {
+			qc_err("%s", err);
+			return rc == ST_ERR_NOMEM ? QC_EXIT_OSERR : QC_EXIT_SOFTWARE;
+		}
+		return QC_EXIT_OK;
 	} else {
 		size_t l = strlen(name);
 

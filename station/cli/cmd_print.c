@@ -34,6 +34,7 @@
 #include "lb/zplcheck.h"
 #include "st/err.h"
 #include "st/events.h"
+#include "st/labelmake.h"
 #include "st/printq.h"
 #include "st/store_print.h"
 #include "cli-int.h"
@@ -343,14 +344,15 @@ int qc_cmd_label_print(struct qc_cli *c, int argc, char **argv)
 	if (tpl) {
 		/* Made at the printer's resolution, in its language: ZPL for
 		 * a Zebra (tcp:, usb:) and for the folder, PDF for CUPS. */
-		bool pdf = !strncmp(c->cfg.printer.uri, "cups:", 5);
+		enum lb_format tfmt;
+		char why[200];
 
-		if (c->cfg.printer.dpi != 203 && c->cfg.printer.dpi != 300) {
-			qc_err("label print: printer %s is %d dpi; templates render at 203 or 300",
-			       c->cfg.printer.name, c->cfg.printer.dpi);
+		if (st_label_printer_format(&c->cfg, &tfmt, why, sizeof(why)) < 0) {
+			qc_err("label print: %s", why);
 			return QC_EXIT_CONFIG;
 		}
-		rc = qc_label_render(tpl, data, pdf, c->cfg.printer.dpi, verify, &rendered);
+		rc = qc_label_render(tpl, data, tfmt == LB_FMT_PDF, c->cfg.printer.dpi, verify,
+				     &rendered);
 		if (rc)
 			goto out;
 		doc = malloc(rendered.len ? rendered.len : 1);

@@ -103,6 +103,11 @@ void st_term_emit(json_t *ev, void *out_file)
 		fprintf(out, "PRINTER  %s %s%s%s (%lld waiting)\n", s(ev, "printer"), s(ev, "state"),
 			*s(ev, "reason") ? ": " : "", s(ev, "reason"),
 			(long long)json_integer_value(json_object_get(ev, "waiting")));
+	} else if (!strcmp(name, "print") && !strcmp(s(ev, "state"), "queued")) {
+		fprintf(out, "PRINT    QC tag %s queued: label job %lld\n", s(ev, "entity"),
+			(long long)json_integer_value(json_object_get(ev, "job")));
+	} else if (!strcmp(name, "print") && !strcmp(s(ev, "state"), "not_queued")) {
+		fprintf(out, "PRINTER  no QC tag for %s: %s\n", s(ev, "entity"), s(ev, "error"));
 	} else if (!strcmp(name, "print") && strcmp(s(ev, "state"), "done")) {
 		fprintf(out, "PRINTER  label job %lld %s: %s\n",
 			(long long)json_integer_value(json_object_get(ev, "job")), s(ev, "state"),

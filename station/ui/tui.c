@@ -259,6 +259,13 @@ void st_tui_emit(json_t *ev, void *tui)
 			"printer %s  %s%s%s (%lld waiting)", s(ev, "printer"), s(ev, "state"),
 			*s(ev, "reason") ? ": " : "", s(ev, "reason"),
 			(long long)json_integer_value(json_object_get(ev, "waiting")));
+	} else if (!strcmp(name, "print") && !strcmp(s(ev, "state"), "queued")) {
+		/* The QC tag the station queued with an inspection ([printer]
+		 * qc_tag): printed from the loop, never waited for. */
+		add_log(t, TUI_LOG_INFO, "QC tag %s queued: label job %lld", s(ev, "entity"),
+			(long long)json_integer_value(json_object_get(ev, "job")));
+	} else if (!strcmp(name, "print") && !strcmp(s(ev, "state"), "not_queued")) {
+		add_log(t, TUI_LOG_BAD, "no QC tag for %s: %s", s(ev, "entity"), s(ev, "error"));
 	} else if (!strcmp(name, "print")) {
 		add_log(t, strcmp(s(ev, "state"), "done") ? TUI_LOG_BAD : TUI_LOG_INFO,
 			"label job %lld %s%s%s", (long long)json_integer_value(json_object_get(ev, "job")),

@@ -260,13 +260,15 @@ static void to_store(struct st_app *app, const struct st_qc_record *r,
 
 #define QC_TAG_TEMPLATE "item-qc-tag"
 
-/* What the tag says of the result: PASS; HOLD for an item held; FAIL for
- * the other failures (rework, scrap). */
+/* What the tag says of the result, as the item's new status has it: PASS;
+ * HOLD for an item held; FAIL for the other failures (rework, scrap). */
 static const char *tag_result(const struct st_qc_record *r)
 {
-	if (r->outcome == ST_QC_OUT_PASS)
+	const char *st = status_after(r);
+
+	if (!strcmp(st, "passed"))
 		return "PASS";
-	return r->disposition == ST_QC_DISP_HOLD ? "HOLD" : "FAIL";
+	return !strcmp(st, "hold") ? "HOLD" : "FAIL";
 }
 
 static bool tag_wanted(const struct st_app *app, const struct st_qc_record *r)

@@ -13,6 +13,7 @@
 #include "lb/label.h"
 #include "lb/render.h"
 #include "lb/zpl.h"
+#include "lb/zplcheck.h"
 #include "st/err.h"
 #include "st/labelmake.h"
 
@@ -88,6 +89,19 @@ int st_label_make(const struct st_config *cfg, const char *name, const struct lb
 		snprintf(err, errlen, "%s: %s", name, why[0] ? why : lb_strerror(rc));
 		rc = rc == LB_ERR_NOMEM ? ST_ERR_NOMEM : ST_ERR_ARG;
 		goto out;
+	}
+	/* A label wider than the printer's would come out cut off: the
+	 * check "label print" makes of every ZPL document. */
+	if (f == LB_FMT_ZPL) {
+		struct lb_zpl_geom g;
+
+		if (lb_zpl_check_resolution((const uint8_t *)out->data, out->len, cfg->printer.dpi,
+					    st_config_printer_width_dots(cfg), &g) == LB_OK &&
+		    g.fit == LB_ZPL_FIT_TOO_WIDE) {
+			snprintf(err, errlen, "%s: %s", name, g.why);
+			rc = ST_ERR_ARG;
+			goto out;
+		}
 	}
 	if (fmt)
 		*fmt = f;

@@ -338,6 +338,26 @@ static void qctag__unrenderable_tag_is_reported_not_blocking(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM label_job"), 0);
 }
 
+/* A tag wider than the printer's labels ([printer] label_width 1in for
+ * the 2 in tag) would come out cut off: not queued, and said so; the
+ * inspection is recorded. */
+static void qctag__too_wide_for_the_printer_is_not_queued(void **state)
+{
+	struct fx *f = *state;
+	json_t *ev;
+
+	f->cfg.printer.width_um = 25400;
+	start(f, ST_QC_TAG_PASS);
+	scans(f, "BADGE-0001\nSN00000001\nCMD-PASS-ALL");
+	assert_non_null(event(f, "inspection"));
+	ev = event(f, "print");
+	assert_non_null(ev);
+	assert_string_equal(str(ev, "state"), "not_queued");
+	assert_non_null(strstr(str(ev, "error"), "item-qc-tag: ^PW406 is wider than the label"));
+	assert_int_equal(count(f, "SELECT count(*) FROM inspection"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM label_job"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +368,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(qctag__refused_job_rolls_the_inspection_back, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(qctag__unrenderable_tag_is_reported_not_blocking,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(qctag__too_wide_for_the_printer_is_not_queued,
 						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,7 +37,9 @@ int st_label_printer_format(const struct st_config *cfg, enum lb_format *fmt, ch
  * into out (appended); *fmt (may be NULL) says in what.  Errors, with err
  * saying what and where: ST_ERR_CONFIG (the printer's dpi),
  * ST_ERR_NOTFOUND (no such template), ST_ERR_ARG (the data does not fit
- * the template: a missing required field, a value too long), ST_ERR_NOMEM. */
+ * the template: a missing required field, a value too long; or the label
+ * is wider than [printer] label_width), ST_ERR_NOMEM.  On error out may
+ * hold part of the label: the caller clears it. */
 int st_label_make(const struct st_config *cfg, const char *name, const struct lb_data *d,
 		  struct lb_buf *out, enum lb_format *fmt, char *err, size_t errlen);
 

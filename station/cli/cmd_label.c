@@ -111,7 +111,7 @@ static int load_template(const char *name, struct lb_template **out)
 {
 	char err[400];
 	char *buf = NULL;
-	size_t n = 0;
+	size_t n = 0, l;
 	int rc;
 
 	if (st_label_builtin_exists(name)) {
@@ -121,19 +121,17 @@ static int load_template(const char *name, struct lb_template **out)
 			return rc == ST_ERR_NOMEM ? QC_EXIT_OSERR : QC_EXIT_SOFTWARE;
 		}
 		return QC_EXIT_OK;
-	} else {
-		size_t l = strlen(name);
-
-		if (!strchr(name, '/') && (l < 5 || strcmp(name + l - 5, ".json"))) {
-			qc_err("no template '%s'; see 'qcstation label templates'", name);
-			return QC_EXIT_USAGE;
-		}
-		rc = read_file(name, LB_TEMPLATE_MAX_BYTES, &buf, &n);
-		if (rc)
-			return rc;
-		rc = lb_template_parse(buf, n, name, out, err, sizeof(err));
-		free(buf);
 	}
+	l = strlen(name);
+	if (!strchr(name, '/') && (l < 5 || strcmp(name + l - 5, ".json"))) {
+		qc_err("no template '%s'; see 'qcstation label templates'", name);
+		return QC_EXIT_USAGE;
+	}
+	rc = read_file(name, LB_TEMPLATE_MAX_BYTES, &buf, &n);
+	if (rc)
+		return rc;
+	rc = lb_template_parse(buf, n, name, out, err, sizeof(err));
+	free(buf);
 	if (rc < 0) {
 		qc_err("%s", err[0] ? err : lb_strerror(rc));
 		return exit_for_lb(rc);

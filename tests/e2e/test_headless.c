@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "common/testdb.h"
 #include "proc.h"
 
 #define WAIT_MS 10000
@@ -83,21 +84,6 @@ static void scan(struct proc *p, const char *code)
 {
 	proc_write(p, code, strlen(code));
 	proc_write(p, "\n", 1);
-}
-
-static int64_t db_count(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *q;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(h);
-	return n;
 }
 
 /* The raw bytes stored for scan id (malloc'd, *n set). */
@@ -238,9 +224,9 @@ static void headless__badge_then_order_item_product(void **state)
 	assert_int_equal(proc_wait(&p), 0);
 
 	/* Every scan stored, each with an outbox event in the same step. */
-	assert_int_equal(db_count(f->db, "SELECT count(*) FROM scan"), 10);
-	assert_true(db_count(f->db, "SELECT count(*) FROM outbox WHERE type = 'scan'") == 10);
-	assert_int_equal(db_count(f->db, "SELECT count(*) FROM outbox WHERE type = 'login'"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan"), 10);
+	assert_true(qc_db_int(f->db, "SELECT count(*) FROM outbox WHERE type = 'scan'") == 10);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM outbox WHERE type = 'login'"), 1);
 }
 
 static void headless__bad_input_is_stored_and_refused(void **state)
@@ -288,12 +274,12 @@ static void headless__bad_input_is_stored_and_refused(void **state)
 	raw = db_raw(f->db, id_big, &n);
 	assert_int_equal(n, 4096);
 	free(raw);
-	assert_int_equal(db_count(f->db, "SELECT count(*) FROM scan WHERE truncated = 1"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan WHERE truncated = 1"), 1);
 	raw = db_raw(f->db, id_bin, &n);
 	assert_int_equal(n, 10);
 	assert_memory_equal(raw, "ORD-10\xe9\xff" "01", 10);
 	free(raw);
-	assert_int_equal(db_count(f->db, "SELECT count(*) FROM scan WHERE instr(raw, x'1d') > 0"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan WHERE instr(raw, x'1d') > 0"), 1);
 }
 
 /* The durability promise: SIGKILL the station while it ingests; every scan
@@ -408,8 +394,8 @@ static void headless__full_disk_loses_nothing_stored(void **state)
 	assert_int_equal(stored + refused, N + 1);
 
 	/* Every scan reported stored is there; the file is sound. */
-	assert_int_equal(db_count(f->db, "SELECT count(*) FROM scan"), stored);
-	assert_int_equal(db_count(f->db, "SELECT max(id) FROM scan"), last_id);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan"), stored);
+	assert_int_equal(qc_db_int(f->db, "SELECT max(id) FROM scan"), last_id);
 	assert_int_equal(run(check, NULL, 0, &out, &err), 0);
 	free(out);
 	free(err);

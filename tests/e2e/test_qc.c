@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include <zint.h>
 
+#include "common/testdb.h"
 #include "proc.h"
 
 struct fx {
@@ -96,21 +97,6 @@ static int count(struct fx *f, const char *name)
 	return n;
 }
 
-static int64_t db_int(struct fx *f, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *q;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_open_v2(f->db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(h);
-	return n;
-}
-
 /* A PNG of a Code 128 barcode, as a phone photo of the item's label
  * would show it (libzint). */
 static void barcode_png(const char *text, const char *path)
@@ -140,13 +126,13 @@ static void qc__good_item_in_two_scans(void **state)
 	assert_string_equal(s(json_object_get(in, "item"), "serial"), "SN00001011");
 	assert_string_equal(s(in, "category"), "earrings");
 	assert_int_equal(json_integer_value(json_object_get(in, "checklist_version")), 1);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM inspection WHERE result = 'pass'"), 1);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM item WHERE serial = 'SN00001011' AND "
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM inspection WHERE result = 'pass'"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM item WHERE serial = 'SN00001011' AND "
 				   "status = 'passed'"), 1);
 	/* QC-05: named inspector; an outbox event in the same transaction. */
-	assert_int_equal(db_int(f, "SELECT count(*) FROM inspection i JOIN operator o ON "
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM inspection i JOIN operator o ON "
 				   "o.id = i.operator_id WHERE o.badge = 'BADGE-0001'"), 1);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM outbox WHERE type = 'inspection'"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM outbox WHERE type = 'inspection'"), 1);
 }
 
 /* The item may be scanned by its order-line label, "ORD-100231/2". */
@@ -195,10 +181,10 @@ static void qc__failed_engraving_shows_ordered_and_found(void **state)
 			assert_string_equal(s(c, "found"), "Forever & Alwys");
 		}
 	/* Stored as found, for the audit trail. */
-	assert_int_equal(db_int(f, "SELECT count(*) FROM check_result WHERE check_id = 'engraving' "
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM check_result WHERE check_id = 'engraving' "
 				   "AND outcome = 'fail' AND expected = 'Forever & Always' AND "
 				   "found = 'Forever & Alwys'"), 1);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM item WHERE serial = 'SN00001001' AND "
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM item WHERE serial = 'SN00001001' AND "
 				   "status = 'rework'"), 1);
 }
 
@@ -216,7 +202,7 @@ static void qc__rework_then_pass(void **state)
 	assert_string_equal(s(second, "result"), "pass");
 	assert_true(json_is_true(json_object_get(second, "reinspection")));
 	assert_int_equal(json_integer_value(json_object_get(second, "rework_count")), 1);
-	assert_int_equal(db_int(f, "SELECT status = 'passed' FROM item WHERE serial = 'SN00001099'"),
+	assert_int_equal(qc_db_int(f->db, "SELECT status = 'passed' FROM item WHERE serial = 'SN00001099'"),
 			 1);
 }
 
@@ -235,7 +221,7 @@ static void qc__rework_then_fail_is_hold(void **state)
 	assert_true(json_is_true(json_object_get(second, "escalated")));
 	/* REWORK was refused on the failed re-inspection. */
 	assert_non_null(nth(f, "error", 0));
-	assert_int_equal(db_int(f, "SELECT status = 'hold' FROM item WHERE serial = 'SN00001099'"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT status = 'hold' FROM item WHERE serial = 'SN00001099'"), 1);
 }
 
 /* QC-05: a correction is a new record that supersedes; the old one stays. */
@@ -251,10 +237,10 @@ static void qc__correction_supersedes(void **state)
 	assert_string_equal(s(corr, "result"), "pass");
 	assert_int_equal(json_integer_value(json_object_get(corr, "supersedes")),
 			 json_integer_value(json_object_get(nth(f, "inspection", 0), "inspection_id")));
-	assert_int_equal(db_int(f, "SELECT count(*) FROM inspection"), 2);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM inspection WHERE result = 'fail' AND "
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM inspection"), 2);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM inspection WHERE result = 'fail' AND "
 				   "disposition = 'hold'"), 1);
-	assert_int_equal(db_int(f, "SELECT status = 'passed' FROM item WHERE serial = 'SN00001011'"),
+	assert_int_equal(qc_db_int(f->db, "SELECT status = 'passed' FROM item WHERE serial = 'SN00001011'"),
 			 1);
 }
 
@@ -292,9 +278,9 @@ static void qc__photos_linked_by_barcode(void **state)
 	/* The photo answered the personalization photo check; the ring passed. */
 	in = nth(f, "inspection", 0);
 	assert_string_equal(s(in, "result"), "pass");
-	assert_int_equal(db_int(f, "SELECT count(*) FROM evidence e JOIN item i ON i.id = e.item_id "
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM evidence e JOIN item i ON i.id = e.item_id "
 				   "WHERE i.serial = 'SN00001001'"), 1);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM evidence WHERE path LIKE '%IMG_0002%'"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM evidence WHERE path LIKE '%IMG_0002%'"), 0);
 }
 
 /* The audit chain: intact after real inspections and photos; an edited

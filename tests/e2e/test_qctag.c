@@ -19,6 +19,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "common/testdb.h"
 #include "proc.h"
 
 #define WAIT_MS 15000
@@ -73,21 +74,6 @@ static const char *s(json_t *o, const char *key)
 	const char *v = json_string_value(json_object_get(o, key));
 
 	return v ? v : "";
-}
-
-static int64_t db_int(struct fx *f, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *q;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_open_v2(f->db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(h);
-	return n;
 }
 
 /* The .zpl files in the labels folder: how many; the last one's path in
@@ -229,13 +215,13 @@ static void qctag__pass_prints_the_tag(void **state)
 
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM inspection WHERE "
 			 "date(completed_ms / 1000, 'unixepoch') = '%s'", date);
-		assert_int_equal(db_int(f, sql), 1);
+		assert_int_equal(qc_db_int(f->db, sql), 1);
 	}
 	want = render(f, data);
 	assert_string_equal(zpl, want);
 	free(want);
 	free(zpl);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM label_job WHERE state = 'done' AND "
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job WHERE state = 'done' AND "
 				   "template = 'item-qc-tag' AND entity = 'item:SN00001011'"), 1);
 }
 
@@ -251,7 +237,7 @@ static void qctag__failed_by_setting(void **state)
 	queued = station(f, "BADGE-0001\nSN00001011\nCMD-FAIL\nDEF-LOOSE-STONE\nCMD-HOLD\n", 1,
 			 false);
 	assert_null(queued);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM label_job"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job"), 0);
 	assert_int_equal(zpl_files(f, NULL, 0), 0);
 
 	configure(f, "all");
@@ -274,8 +260,8 @@ static void qctag__no_prints_nothing(void **state)
 
 	configure(f, "no");
 	assert_null(station(f, "BADGE-0001\nSN00001011\nCMD-PASS-ALL\n", 1, false));
-	assert_int_equal(db_int(f, "SELECT count(*) FROM inspection"), 1);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM label_job"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM inspection"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job"), 0);
 	assert_int_equal(zpl_files(f, NULL, 0), 0);
 }
 

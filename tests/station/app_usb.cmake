@@ -4,7 +4,7 @@
 pkg_check_modules(UMOCKDEV REQUIRED IMPORTED_TARGET umockdev-1.0)
 pkg_check_modules(GLIB REQUIRED IMPORTED_TARGET glib-2.0 gobject-2.0)
 qc_unit_test(test_app_usb test_app_usb.c ${PROJECT_SOURCE_DIR}/tests/fakes/umockdev_devices.c
-	LIBS st PkgConfig::SQLITE3 PkgConfig::UMOCKDEV PkgConfig::GLIB)
+	LIBS st qc_testdb PkgConfig::SQLITE3 PkgConfig::UMOCKDEV PkgConfig::GLIB)
 target_link_options(test_app_usb PRIVATE
 	"LINKER:--push-state,--no-as-needed" -lumockdev-preload "LINKER:--pop-state")
 set_tests_properties(test_app_usb PROPERTIES TIMEOUT 30

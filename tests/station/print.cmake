@@ -14,4 +14,4 @@ set_tests_properties(test_print_usb PROPERTIES TIMEOUT 30
 	ENVIRONMENT "ASAN_OPTIONS=verify_asan_link_order=0")
 qc_unit_test(test_config_printer test_config_printer.c LIBS st)
 # The item QC tag the station queues with an inspection ([printer] qc_tag).
-qc_unit_test(test_app_qctag test_app_qctag.c LIBS st PkgConfig::SQLITE3)
+qc_unit_test(test_app_qctag test_app_qctag.c LIBS st qc_testdb PkgConfig::SQLITE3)

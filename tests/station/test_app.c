@@ -17,6 +17,7 @@
 #include "st/app.h"
 #include "st/err.h"
 #include "st/import.h"
+#include "common/testdb.h"
 #include "common/testutil.h"
 
 struct fx {
@@ -101,30 +102,6 @@ static const char *ev_name(struct fx *f, size_t i)
 	return json_string_value(json_object_get(json_array_get(f->events, i), "event"));
 }
 
-static int64_t count(struct fx *f, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *q;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(h);
-	return n;
-}
-
-static void exec_sql(struct fx *f, const char *sql)
-{
-	sqlite3 *h;
-
-	assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(h);
-}
-
 static void app__events_carry_the_injected_clock(void **state)
 {
 	struct fx *f = *state;
@@ -134,7 +111,7 @@ static void app__events_carry_the_injected_clock(void **state)
 	assert_string_equal(ev_name(f, 1), "login");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(f->events, 0), "ts")),
 			    "2025-11-26T19:00:00.000Z");
-	assert_int_equal(count(f, "SELECT ts_ms FROM scan"), f->now);
+	assert_int_equal(qc_db_int(f->db, "SELECT ts_ms FROM scan"), f->now);
 	assert_int_equal(st_app_scans(f->app), 1);
 }
 
@@ -147,7 +124,7 @@ static void app__failed_step_still_stores_the_raw_scan(void **state)
 
 	/* Make every login's session write fail, as a broken disk sector or a
 	 * constraint would: the step (session + login outbox) must roll back. */
-	exec_sql(f, "CREATE TRIGGER no_sessions BEFORE INSERT ON operator_session "
+	qc_db_exec(f->db, "CREATE TRIGGER no_sessions BEFORE INSERT ON operator_session "
 		    "BEGIN SELECT RAISE(ABORT, 'sessions refused by the test'); END;");
 	scan(f, "BADGE-0001");
 	assert_int_equal(json_array_size(f->events), 2);
@@ -157,9 +134,9 @@ static void app__failed_step_still_stores_the_raw_scan(void **state)
 	assert_string_equal(json_string_value(json_object_get(err, "code")), "store_failed");
 	assert_non_null(strstr(json_string_value(json_object_get(err, "message")), "sessions refused"));
 	assert_non_null(strstr(f->logged, "error: could not store the scan's result"));
-	assert_int_equal(count(f, "SELECT count(*) FROM scan WHERE raw = CAST('BADGE-0001' AS BLOB)"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE type = 'login'"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM operator_session"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan WHERE raw = CAST('BADGE-0001' AS BLOB)"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM outbox WHERE type = 'login'"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM operator_session"), 0);
 
 	/* Nobody was logged in by the failed step. */
 	scan(f, "ORD-100231");
@@ -175,7 +152,7 @@ static void app__unstorable_scan_is_reported_not_hidden(void **state)
 	json_t *err;
 
 	scan(f, "BADGE-0001");
-	exec_sql(f, "CREATE TRIGGER no_scans BEFORE INSERT ON scan "
+	qc_db_exec(f->db, "CREATE TRIGGER no_scans BEFORE INSERT ON scan "
 		    "BEGIN SELECT RAISE(ABORT, 'scans refused by the test'); END;");
 	scan(f, "ORD-100231");
 	assert_int_equal(json_array_size(f->events), 1);
@@ -183,11 +160,11 @@ static void app__unstorable_scan_is_reported_not_hidden(void **state)
 	assert_string_equal(json_string_value(json_object_get(err, "code")), "store_failed");
 	assert_non_null(strstr(json_string_value(json_object_get(err, "message")), "NOT stored"));
 	/* What was stored before is still there. */
-	assert_int_equal(count(f, "SELECT count(*) FROM scan"), 1);
-	exec_sql(f, "DROP TRIGGER no_scans");
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan"), 1);
+	qc_db_exec(f->db, "DROP TRIGGER no_scans");
 	scan(f, "ORD-100231");
 	assert_string_equal(ev_name(f, 0), "scan");
-	assert_int_equal(count(f, "SELECT count(*) FROM scan"), 2);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan"), 2);
 }
 
 static void app__logs_at_the_configured_level(void **state)

@@ -19,6 +19,7 @@
 #include "st/err.h"
 #include "st/import.h"
 #include "st/store_print.h"
+#include "common/testdb.h"
 #include "common/testutil.h"
 
 #define LONG_SKU "ER-STUD-DIA-0.25CT-WHITE-GOLD-14K" /* 33: the tag takes 24 */
@@ -142,30 +143,6 @@ static const char *str(json_t *o, const char *key)
 	return v ? v : "";
 }
 
-static int64_t count(struct fx *f, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *q;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(h);
-	return n;
-}
-
-static void exec_sql(struct fx *f, const char *sql)
-{
-	sqlite3 *h;
-
-	assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(h);
-}
-
 /* The payload of job id, NUL-terminated (the caller frees). */
 static char *payload(struct fx *f, int64_t id)
 {
@@ -202,8 +179,8 @@ static void qctag__pass_queues_one_tag(void **state)
 	assert_string_equal(str(ev, "entity"), "item:SN00000001");
 	assert_string_equal(str(ev, "result"), "PASS");
 	assert_int_equal(json_integer_value(json_object_get(ev, "inspection_id")),
-			 count(f, "SELECT id FROM inspection"));
-	assert_int_equal(count(f, "SELECT count(*) FROM label_job"), 1);
+			 qc_db_int(f->db, "SELECT id FROM inspection"));
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job"), 1);
 	assert_int_equal(st_store_label_job_get(f->store,
 						json_integer_value(json_object_get(ev, "job")), &j),
 			 ST_OK);
@@ -226,7 +203,7 @@ static void qctag__pass_queues_one_tag(void **state)
 	assert_non_null(strstr(zpl, "^FDSN00000002^FS"));
 	assert_null(strstr(zpl, "Size 7"));
 	free(zpl);
-	assert_int_equal(count(f, "SELECT count(*) FROM label_job"), 2);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job"), 2);
 }
 
 /* qc_tag = pass: a failed inspection gets none; all: FAIL or HOLD. */
@@ -240,7 +217,7 @@ static void qctag__failed_inspections_by_setting(void **state)
 	scans(f, "BADGE-0001\nSN00000001\nCMD-FAIL\nDEF-LOOSE-STONE\nCMD-HOLD");
 	assert_non_null(event(f, "inspection"));
 	assert_null(event(f, "print"));
-	assert_int_equal(count(f, "SELECT count(*) FROM label_job"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job"), 0);
 	st_app_free(f->app);
 	f->app = NULL;
 
@@ -256,7 +233,7 @@ static void qctag__failed_inspections_by_setting(void **state)
 	ev = event(f, "print");
 	assert_non_null(ev);
 	assert_string_equal(str(ev, "result"), "FAIL");
-	assert_int_equal(count(f, "SELECT count(*) FROM label_job"), 2);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job"), 2);
 	st_app_free(f->app);
 	f->app = NULL;
 
@@ -264,7 +241,7 @@ static void qctag__failed_inspections_by_setting(void **state)
 	scans(f, "BADGE-0001\nSN00000001\nCMD-PASS-ALL");
 	assert_non_null(event(f, "inspection"));
 	assert_null(event(f, "print"));
-	assert_int_equal(count(f, "SELECT count(*) FROM label_job"), 2);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job"), 2);
 }
 
 /* QC-05: a correction is a new inspection, and gets a new tag. */
@@ -277,8 +254,8 @@ static void qctag__correction_gets_a_new_tag(void **state)
 		 "CMD-CORRECT\nSN00000001\nCMD-PASS-ALL");
 	assert_non_null(event(f, "print"));
 	assert_string_equal(str(event(f, "print"), "result"), "PASS");
-	assert_int_equal(count(f, "SELECT count(*) FROM inspection"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM label_job WHERE entity = 'item:SN00000001'"),
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM inspection"), 2);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job WHERE entity = 'item:SN00000001'"),
 			 2);
 }
 
@@ -292,7 +269,7 @@ static void qctag__refused_job_rolls_the_inspection_back(void **state)
 
 	start(f, ST_QC_TAG_PASS);
 	scans(f, "BADGE-0001\nSN00000001");
-	exec_sql(f, "CREATE TRIGGER no_jobs BEFORE INSERT ON label_job "
+	qc_db_exec(f->db, "CREATE TRIGGER no_jobs BEFORE INSERT ON label_job "
 		    "BEGIN SELECT RAISE(ABORT, 'label jobs refused by the test'); END;");
 	scans(f, "CMD-PASS-ALL");
 	assert_null(event(f, "inspection"));
@@ -301,20 +278,20 @@ static void qctag__refused_job_rolls_the_inspection_back(void **state)
 	assert_non_null(err);
 	assert_string_equal(str(err, "code"), "store_failed");
 	assert_non_null(strstr(str(err, "message"), "label jobs refused by the test"));
-	assert_int_equal(count(f, "SELECT count(*) FROM inspection"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE type = 'inspection'"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM item WHERE serial = 'SN00000001' AND "
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM inspection"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM outbox WHERE type = 'inspection'"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM item WHERE serial = 'SN00000001' AND "
 				  "status = 'passed'"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM label_job"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job"), 0);
 
 	/* The inspection is still open: once the store takes jobs, the same
 	 * answer records both. */
-	exec_sql(f, "DROP TRIGGER no_jobs");
+	qc_db_exec(f->db, "DROP TRIGGER no_jobs");
 	scans(f, "CMD-PASS-ALL");
 	assert_non_null(event(f, "inspection"));
 	assert_non_null(event(f, "print"));
-	assert_int_equal(count(f, "SELECT count(*) FROM inspection"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM label_job"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM inspection"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job"), 1);
 }
 
 /* Data the template cannot take (a SKU longer than the tag's 24
@@ -334,8 +311,8 @@ static void qctag__unrenderable_tag_is_reported_not_blocking(void **state)
 	assert_true(json_is_null(json_object_get(ev, "job")));
 	assert_non_null(strstr(str(ev, "error"), "sku"));
 	assert_non_null(strstr(f->logged, "warning: inspection 1 of SN00000003: no QC tag queued"));
-	assert_int_equal(count(f, "SELECT count(*) FROM inspection"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM label_job"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM inspection"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job"), 0);
 }
 
 /* A tag wider than the printer's labels ([printer] label_width 1in for
@@ -354,8 +331,8 @@ static void qctag__too_wide_for_the_printer_is_not_queued(void **state)
 	assert_non_null(ev);
 	assert_string_equal(str(ev, "state"), "not_queued");
 	assert_non_null(strstr(str(ev, "error"), "item-qc-tag: ^PW406 is wider than the label"));
-	assert_int_equal(count(f, "SELECT count(*) FROM inspection"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM label_job"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM inspection"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM label_job"), 0);
 }
 
 int main(void)

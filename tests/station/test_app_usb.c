@@ -26,6 +26,7 @@
 #include "st/import.h"
 #include "st/ui.h"
 
+#include "common/testdb.h"
 #include "common/testutil.h"
 #include "fakes/umockdev_devices.h"
 
@@ -170,21 +171,6 @@ static void scan(struct fx *f, const char *aim, const char *code)
 	umd_push(f->scanner, 0x81, r, sizeof(r));
 }
 
-static int64_t db_int(struct fx *f, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *q;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_open_v2(f->db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(h);
-	return n;
-}
-
 static void usb__attached_at_start_with_role(void **state)
 {
 	struct fx *f = *state;
@@ -235,13 +221,13 @@ static void usb__scanner_scans_to_a_stored_inspection(void **state)
 	assert_string_equal(str(ev, "device"), "0c2e:0b61:SN00042");
 	assert_string_equal(str(ev, "role"), "qa-bench-scanner");
 	assert_string_equal(str(ev, "kind"), "command");
-	assert_int_equal(db_int(f, "SELECT count(*) FROM inspection WHERE result = 'pass'"), 1);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM item WHERE serial = 'SN00001011' AND "
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM inspection WHERE result = 'pass'"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM item WHERE serial = 'SN00001011' AND "
 				   "status = 'passed'"), 1);
 	/* The raw scans keep the AIM id and the device as their source. */
-	assert_int_equal(db_int(f, "SELECT count(*) FROM scan WHERE source = "
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan WHERE source = "
 				   "'usb:0c2e:0b61:SN00042'"), 3);
-	assert_int_equal(db_int(f, "SELECT count(*) FROM outbox WHERE type = 'scan' AND "
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM outbox WHERE type = 'scan' AND "
 				   "payload LIKE '%\"role\":\"qa-bench-scanner\"%'"), 3);
 }
 
@@ -264,7 +250,7 @@ static void usb__mapped_button_is_its_command(void **state)
 	assert_string_equal(str(ev, "source"), "usb:1209:0001:PAD1");
 	assert_string_equal(str(ev, "device"), "1209:0001:PAD1");
 	assert_null(json_object_get(ev, "role"));
-	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan"), 1);
 }
 
 static void usb__unplug_detached_and_the_station_goes_on(void **state)
@@ -327,7 +313,7 @@ static void usb__scale_weight_events(void **state)
 	assert_int_equal(json_integer_value(json_object_get(ev, "weight_mg")), 850486);
 	json_array_foreach(f->events, i, ev)
 		assert_string_not_equal(str(ev, "event"), "scan"); /* nothing stored */
-	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan"), 0);
 }
 
 /* The self-test barcode from a HID POS scanner: a selftest event, all
@@ -349,7 +335,7 @@ static void selftest__hid_pos_scanner_all_good(void **state)
 	assert_string_equal(str(ev, "role"), "qa-bench-scanner");
 	assert_string_equal(str(json_array_get(json_object_get(ev, "findings"), 0), "code"), "ok");
 	assert_null(find(f, "scan", NULL));
-	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan"), 0);
 }
 
 /* Issue 4: a keyboard-mode scanner set to a German keyboard types the
@@ -391,7 +377,7 @@ static void selftest__keyboard_scanner_through_a_german_layout(void **state)
 	assert_int_equal(json_array_size(fs), 1); /* GS (Ctrl+]), Enter, AIM all came */
 	assert_string_equal(str(json_array_get(fs, 0), "code"), "layout");
 	assert_non_null(strstr(str(json_array_get(fs, 0), "message"), "QWERTZ: y and z swapped"));
-	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan"), 0);
 }
 
 /* Typed in (the stdin wedge, or the terminal UIs): Caps Lock on turns the
@@ -429,7 +415,7 @@ static void selftest__typed_in_with_caps_lock(void **state)
 	fs = json_object_get(ev, "findings");
 	assert_int_equal(json_array_size(fs), 1);
 	assert_string_equal(str(json_array_get(fs, 0), "code"), "case");
-	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 0);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan"), 0);
 
 	out = open_memstream(&text, &n);
 	assert_non_null(out);
@@ -446,7 +432,7 @@ static void selftest__typed_in_with_caps_lock(void **state)
 	assert_int_equal(st_app_scan(f->app, in, 3 + len, false, "stdin"), ST_OK);
 	assert_null(find(f, "selftest", NULL));
 	assert_non_null(find(f, "scan", NULL));
-	assert_int_equal(db_int(f, "SELECT count(*) FROM scan"), 1);
+	assert_int_equal(qc_db_int(f->db, "SELECT count(*) FROM scan"), 1);
 }
 
 int main(void)
